@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports';
+import { spawnUntil, stopChild, type Spawned } from './process';
+
+function pgBin(name: string): string {
+  const root = '/usr/lib/postgresql';
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error('no PostgreSQL under /usr/lib/postgresql');
+  return path.join(root, versions[0]!, 'bin', name);
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+  return { uid, gid };
+}
+
+/** A throwaway PostgreSQL server on a free loopback port that a test may stop and restart. */
+export interface TestPostgres {
+  readonly port: number;
+  /** postgres://postgres@127.0.0.1:PORT/postgres */
+  readonly url: string;
+  /** Fast shutdown (SIGINT): clients get 57P01, then ECONNREFUSED. */
+  stop(): Promise<void>;
+  /** Starts again on the same port and data directory. */
+  start(): Promise<void>;
+  /** Stops and removes the data directory. */
+  destroy(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ha-pg-'));
+  chmodSync(dir, 0o755);
+  const data = path.join(dir, 'data');
+  const { uid, gid } = postgresUser();
+  chownSync(dir, uid, gid);
+  // initdb refuses root: run it as the postgres user.
+  execFileSync(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-locale'], {
+    uid,
+    gid,
+    stdio: 'ignore',
+  });
+  const port = await freePort();
+  let server: Spawned | null = null;
+  const start = async () => {
+    server = await spawnUntil(
+      pgBin('postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
+        '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+      'ready to accept connections',
+      { uid, gid },
+    );
+  };
+  const stop = async () => {
+    if (server) await stopChild(server.child, 'SIGINT');
+    server = null;
+  };
+  await start();
+  return {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
