@@ -1,0 +1,126 @@
+/**
+ * buildApp(config) -> a ready-to-listen Fastify instance: store, scheduler,
+ * checkers, metrics, logging and routes wired together. The process side
+ * (listen, signals) lives in server.ts so tests can use app.inject().
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import underPressure from '@fastify/under-pressure';
+import type { Logger as PinoLogger } from 'pino';
+import { createChecker } from './checks/registry';
+import type { HealthContext } from './context';
+import { errorCode, sendError } from './http-errors';
+import { createLogger } from './logging';
+import { createMetrics } from './metrics';
+import { createScrubber, secretsOf } from './redact';
+import { requestIdOf, traceIdOf } from './request-id';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { probeRoutes } from './routes/probes';
+import { createScheduler } from './scheduler/scheduler';
+import { logStatusChanges } from './status-log';
+import { createResultStore } from './store/store';
+import type { Config } from './types';
+
+export interface AppDeps {
+  /** A pino logger (tests pass one writing to a stream). Default: JSON to stdout at $LOG_LEVEL. */
+  readonly logger?: PinoLogger;
+  /** Collect prom-client's default process metrics. Default true. */
+  readonly defaultMetrics?: boolean;
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const logger =
+    deps.logger ??
+    createLogger({
+      service: config.service.name,
+      environment: config.service.environment,
+      level: process.env.LOG_LEVEL,
+      scrub: createScrubber(secretsOf(config)),
+    });
+
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    genReqId: requestIdOf,
+    requestIdLogLabel: 'request_id',
+    bodyLimit: 16 * 1024,
+    maxParamLength: 128,
+    return503OnClosing: true,
+  });
+
+  const store = createResultStore(config.checks);
+  const entries = config.checks.map((c) => ({
+    config: c,
+    checker: createChecker(c, { logger: app.log.child({ check: c.name, type: c.type }) }),
+  }));
+  const scheduler = createScheduler({ entries, store, logger: app.log });
+  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
+  store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
+  logStatusChanges(store, app.log);
+
+  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() } };
+  app.decorate('health', ctx);
+
+  // Registered before under-pressure so even a shed request gets its id, no-store and metrics.
+  const probePaths = new Set<string>();
+  app.addHook('onRequest', (req, reply, done) => {
+    const end = metrics.startRequest();
+    (req as { haEnd?: typeof end }).haEnd = end;
+    const trace = traceIdOf(req.raw);
+    if (trace) req.log = req.log.child({ trace_id: trace });
+    reply.header('x-request-id', req.id).header('cache-control', 'no-store');
+    done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
+    (req as { haEnd?: (l: Record<string, string>) => void }).haEnd?.({
+      method,
+      route,
+      status_code: String(reply.statusCode),
+    });
+    const entry = { duration_ms: Math.round(reply.elapsedTime * 100) / 100, context: { method, route, status_code: reply.statusCode } };
+    // Probes and scrapes arrive every few seconds; at INFO they would drown everything else.
+    if (probePaths.has(route)) req.log.debug(entry, 'request completed');
+    else req.log.info(entry, 'request completed');
+    done();
+  });
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: config.pressure.maxEventLoopDelay,
+    maxHeapUsedBytes: config.pressure.maxHeapUsedBytes,
+    maxRssBytes: config.pressure.maxRssBytes,
+    pressureHandler: (req, reply, type) => {
+      req.log.warn({ context: { pressure: type } }, 'request shed: under pressure');
+      reply.header('retry-after', '10');
+      sendError(reply, 503, 'service under pressure, retry later');
+    },
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    sendError(reply, 404, `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200)}`);
+  });
+  app.setErrorHandler((err: { statusCode?: number; message?: string; validation?: unknown }, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    // Client errors come from Fastify's own validation and parsing: safe to echo; server errors are not.
+    sendError(reply, status, status >= 500 ? 'internal error' : (err.message ?? errorCode(status)));
+  });
+
+  const routeOpts = { ctx, probePaths };
+  await app.register(healthRoutes, routeOpts);
+  await app.register(probeRoutes, routeOpts);
+  await app.register(metricsRoutes, routeOpts);
+
+  app.addHook('onReady', async () => {
+    if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');
+    scheduler.start();
+  });
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await Promise.allSettled(entries.map((e) => e.checker.close()));
+  });
+  return app;
+}

@@ -1,0 +1,34 @@
+import type { Metrics } from './metrics';
+import type { Scheduler } from './scheduler/scheduler';
+import type { ResultStore } from './store/store';
+import type { Config } from './types';
+
+/** Process-level state that routes read and the server writes. */
+export interface Lifecycle {
+  /** Set on SIGTERM/SIGINT: readiness fails at once. */
+  shuttingDown: boolean;
+  /** Epoch ms the app was built. */
+  readonly startedAt: number;
+}
+
+/** Everything a route may read. Routes never probe: they shape what the store holds. */
+export interface HealthContext {
+  readonly config: Config;
+  readonly store: ResultStore;
+  readonly scheduler: Scheduler;
+  readonly metrics: Metrics;
+  readonly lifecycle: Lifecycle;
+}
+
+/** Options every route plugin receives. */
+export interface RouteOptions {
+  readonly ctx: HealthContext;
+  /** Routes whose access log goes to DEBUG (probes and scrapes). */
+  readonly probePaths: Set<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    health: HealthContext;
+  }
+}

@@ -1,0 +1,75 @@
+/** Summary, detailed, one check, refresh: thin readers of the store's snapshot. */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { bearerAuth } from '../auth';
+import type { RouteOptions } from '../context';
+import { sendError } from '../http-errors';
+import type { Snapshot } from '../types';
+import { checkEntry, healthJson, httpStatusFor, prepareDetailed, prepareSummary, type Prepared } from '../views';
+import { pathsFor } from './paths';
+import { checkEntrySchema, checkNameSchema, detailedSchema, errorSchema, summarySchema } from './schemas';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const HEALTH_JSON = 'application/health+json';
+
+function wantsHealthJson(accept: string | undefined): boolean {
+  return typeof accept === 'string' && accept.toLowerCase().includes(HEALTH_JSON);
+}
+
+export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
+  const { config, store, scheduler } = ctx;
+  const paths = pathsFor(config);
+  const info = config.service;
+  const auth = bearerAuth(config.server.detailsToken);
+
+  // Serialised bodies for the latest snapshot only: rebuilt once per change, not per request.
+  let cached: { snap: Snapshot; summary: Prepared; detailed: Prepared } | null = null;
+  const bodies = (snap: Snapshot) => {
+    if (cached?.snap !== snap) cached = { snap, summary: prepareSummary(snap, info), detailed: prepareDetailed(snap, info) };
+    return cached;
+  };
+
+  const sendDetailed = (reply: FastifyReply, accept: string | undefined) => {
+    const snap = store.snapshot();
+    reply.code(httpStatusFor(snap));
+    if (wantsHealthJson(accept)) return reply.type(HEALTH_JSON).send(JSON.stringify(healthJson(snap, info, new Date())));
+    return reply.type(JSON_TYPE).send(bodies(snap).detailed.render(new Date()));
+  };
+
+  probePaths.add(paths.summary);
+  app.get(paths.summary, { schema: { response: { 200: summarySchema, 503: summarySchema } } }, (_req, reply) => {
+    const snap = store.snapshot();
+    return reply.code(httpStatusFor(snap)).type(JSON_TYPE).send(bodies(snap).summary.render(new Date()));
+  });
+
+  app.get(
+    paths.detailed,
+    { preHandler: auth, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
+    (req, reply) => sendDetailed(reply, req.headers.accept),
+  );
+
+  app.get<{ Params: { name: string } }>(
+    paths.check,
+    {
+      preHandler: auth,
+      schema: {
+        params: { type: 'object', properties: { name: checkNameSchema }, required: ['name'] },
+        response: { 200: checkEntrySchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    (req, reply) => {
+      const state = store.get(req.params.name);
+      if (!state) return sendError(reply, 404, `no check named ${req.params.name}`);
+      return reply.type(JSON_TYPE).send(JSON.stringify({ name: state.name, ...checkEntry(state) }));
+    },
+  );
+
+  app.post(
+    paths.refresh,
+    { preHandler: auth, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
+    async (req, reply) => {
+      // Concurrent callers share one run; a check already probing is awaited, not started twice.
+      await scheduler.refresh();
+      return sendDetailed(reply, req.headers.accept);
+    },
+  );
+}

@@ -1,0 +1,31 @@
+import type { ResultStore } from './store/store';
+import type { CheckState, Logger } from './types';
+
+/**
+ * One log line per status change: to error at ERROR (critical) or WARN,
+ * recoveries at INFO, anything else at WARN (degraded, stale) or INFO (first result).
+ */
+export function logStatusChanges(store: ResultStore, log: Logger): () => void {
+  return store.onStatusChange((prev: CheckState, next: CheckState) => {
+    const context = {
+      check: next.name,
+      type: next.type,
+      critical: next.critical,
+      from: prev.status,
+      to: next.status,
+      ...(next.error ? { error: next.error, error_kind: next.errorKind } : {}),
+      ...(next.causedBy ? { caused_by: next.causedBy } : {}),
+      consecutive_failures: next.consecutiveFailures,
+    };
+    const entry = { context, ...(next.durationMs !== null ? { duration_ms: Math.round(next.durationMs * 100) / 100 } : {}) };
+    const message = `check ${next.name} is ${next.status}${next.causedBy ? ` (caused by ${next.causedBy})` : ''}`;
+    if (next.status === 'error') {
+      if (next.critical) log.error(entry, message);
+      else log.warn(entry, message);
+    } else if (prev.status === 'error' || (prev.status === 'unknown' && next.status === 'ok')) {
+      log.info(entry, message);
+    } else {
+      log.warn(entry, message);
+    }
+  });
+}
