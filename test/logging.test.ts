@@ -1,5 +1,5 @@
 import t from 'tap';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createLogger, loggerOptions, parseLogLevel, reshapeLine, type LogOptions } from '../src/logging';
 import { createScrubber } from '../src/redact';
@@ -217,8 +217,8 @@ t.test('a line that cannot be parsed is replaced, never passed through unmasked'
 t.test("Fastify's request logs come out in the same shape", async (t) => {
   const raw: string[] = [];
   const destination = { write: (s: string) => void raw.push(s) };
-  const apps = [
-    Fastify({ loggerInstance: createLogger({ service: 'svc', environment: 'test', destination }) }),
+  const apps: FastifyInstance[] = [
+    Fastify({ loggerInstance: createLogger({ service: 'svc', environment: 'test', destination }) as FastifyBaseLogger }),
     Fastify({ logger: loggerOptions({ service: 'svc', environment: 'test', destination }) }),
   ];
   for (const app of apps) {
