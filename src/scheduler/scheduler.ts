@@ -3,6 +3,10 @@
  * scheduler owns time: it starts each probe with an AbortSignal, aborts it at
  * the check's timeout and records the timeout itself, so nothing that serves
  * requests ever waits on a dependency.
+ *
+ * Interval timers are unref()ed: the scheduler never keeps the process alive.
+ * The per-probe timeout and stop()'s grace timer are bounded and stay ref'd,
+ * so an awaited refresh()/stop() always gets its answer.
  */
 import { performance } from 'node:perf_hooks';
 import type { CheckConfig, Checker, Logger, Outcome, ProbeResult, ProbeStatus } from '../types';

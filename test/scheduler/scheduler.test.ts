@@ -209,3 +209,17 @@ t.test('stalled uses at least 60 s, and never with no checks', async (t) => {
   await empty.refresh();
   t.pass('refresh with no checks resolves');
 });
+
+t.test('interval timers never keep the process alive', async (t) => {
+  const refdTimers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = refdTimers();
+  const { checker, stats } = fakeChecker('db', ok);
+  const { scheduler } = setup(t, [{ config: makeConfig('db', { interval: 60_000, timeout: 1000 }), checker }], {
+    random: () => 0.5,
+  });
+  scheduler.start();
+  t.equal(refdTimers(), before, 'the pending first run holds no ref');
+  await scheduler.refresh();
+  t.equal(stats.calls, 1);
+  t.equal(refdTimers(), before, 'nor does the next run, scheduled after the probe');
+});
