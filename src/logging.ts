@@ -153,8 +153,11 @@ export function reshapeLine(raw: string, base: { service: string; environment: s
 
   // Bindings come first in pino's line and the call's fields after, so a
   // call's field wins over a binding of the same name, as JSON.parse left it.
-  const explicit = isObject(line.context) ? line.context : {};
-  delete line.context;
+  let explicit: Json = {};
+  if (isObject(line.context)) {
+    explicit = line.context;
+    delete line.context;
+  }
   const context: Json = {};
   for (const [key, value] of Object.entries(line)) if (!PRIVATE_KEYS.has(key)) context[key] = value;
   Object.assign(context, explicit);

@@ -78,7 +78,8 @@ t.test('child bindings and call fields go to context; a call field wins over a b
   child.info({ attempt: 2, rows: [1, 2], nested: { ok: true } }, 'probe done');
   child.info({ context: { from: 'ok', to: 'error' }, duration_ms: 12 }, 'check database is error');
   child.info({ level: 'mine', message: 'mine', timestamp: 'mine', service: 'other' }, 'real message');
-  const [first, second, third] = lines();
+  child.info({ context: 'not an object' }, 'odd context');
+  const [first, second, third, fourth] = lines();
   t.same(first!.context, { check: 'database', type: 'postgres', attempt: 2, rows: [1, 2], nested: { ok: true } });
   t.same(second!.context, { check: 'database', type: 'postgres', attempt: 1, from: 'ok', to: 'error' }, 'an explicit context object is merged, not nested');
   t.equal(second!.duration_ms, 12);
@@ -87,6 +88,7 @@ t.test('child bindings and call fields go to context; a call field wins over a b
   t.equal(third!.service, 'svc');
   t.match(third!.timestamp, /Z$/);
   t.same(third!.context, { check: 'database', type: 'postgres', attempt: 1, level: 'mine', message: 'mine', timestamp: 'mine', service: 'other' });
+  t.same(fourth!.context, { check: 'database', type: 'postgres', attempt: 1, context: 'not an object' }, 'a non-object context is kept, not dropped');
 });
 
 t.test('errors become exception with type, message and stacktrace', async (t) => {
