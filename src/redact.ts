@@ -14,7 +14,8 @@ export function isSecretName(name: string): boolean {
 }
 
 /** user:password@ in anything URL-like (also when the URL does not parse). */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]*)@/gi;
+// The password runs to the LAST @ before the path: a raw @ inside it must not leak its tail.
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
 
 /** Replaces the password (and secret-named query values) of a URL; leaves other text alone. */
 export function redactUrl(raw: string): string {
