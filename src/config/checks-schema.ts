@@ -71,7 +71,8 @@ const headerValue: Parser<string> = (value) => {
   // A line break would let a config value inject headers of its own.
   return /[\r\n]/.test(string) ? fail(`${FOUND} is not a header value (no line breaks)`) : string;
 };
-const headerName = (key: string) => (HEADER_NAME.test(key) ? null : 'is not a valid header name');
+const headerName = (key: string) =>
+  HEADER_NAME.test(key) ? null : "not a valid header name (letters, digits and !#$%&'*+-.^_`|~)";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 export const DEFAULT_EXPECT_STATUS: readonly number[] = range(200, 299);

@@ -128,17 +128,17 @@ export function oneOf<const T extends string>(allowed: readonly T[], what: strin
 }
 
 const URL_KINDS = {
-  postgres: ['postgres:', 'postgresql:'],
-  redis: ['redis:', 'rediss:'],
-  http: ['http:', 'https:'],
+  postgres: { label: 'a PostgreSQL URL', schemes: ['postgres:', 'postgresql:'] },
+  redis: { label: 'a Redis URL', schemes: ['redis:', 'rediss:'] },
+  http: { label: 'an HTTP URL', schemes: ['http:', 'https:'] },
 } as const;
 
 /** An absolute URL of one family with a host; the found value is shown redacted. */
 export function url(kind: keyof typeof URL_KINDS): Parser<string> {
-  const schemes = URL_KINDS[kind];
-  const allowed = schemes.map((s) => `${s}//`).join(' or ');
+  const { label, schemes } = URL_KINDS[kind];
+  const problem = `${FOUND} is not ${label} (${schemes.map((s) => `${s}//`).join(' or ')})`;
   return (value) => {
-    if (typeof value !== 'string') return fail(`${FOUND} is not a ${kind} URL (${allowed})`);
+    if (typeof value !== 'string') return fail(problem);
     let parsed: URL | null = null;
     try {
       parsed = new URL(value);
@@ -146,7 +146,7 @@ export function url(kind: keyof typeof URL_KINDS): Parser<string> {
       // reported below
     }
     if (!parsed || !(schemes as readonly string[]).includes(parsed.protocol) || parsed.hostname === '') {
-      return fail(`${FOUND} is not a ${kind} URL (${allowed})`);
+      return fail(problem);
     }
     return value;
   };

@@ -94,13 +94,13 @@ export function checkOptionPairs(checks: readonly Located[], problems: Problems)
   for (const { index, check } of checks) {
     const at = (key: string) => ['checks', index, key];
     if (check.type === 'http' && check.body !== null && check.method !== 'POST' && check.method !== 'PUT') {
-      problems.add(at('body'), `is only sent with POST or PUT (method is ${check.method})`);
+      problems.add(at('body'), `not allowed with method ${check.method} (only POST and PUT send a body)`);
     }
     if (check.type === 's3') {
       if (check.accessKeyId !== null && check.secretAccessKey === null) problems.add(at('secretAccessKey'), 'missing (required when accessKeyId is set)');
       if (check.accessKeyId === null && check.secretAccessKey !== null) problems.add(at('accessKeyId'), 'missing (required when secretAccessKey is set)');
       if (check.sessionToken !== null && check.accessKeyId === null && check.secretAccessKey === null) {
-        problems.add(at('sessionToken'), 'is only used with accessKeyId and secretAccessKey');
+        problems.add(at('sessionToken'), 'not allowed without accessKeyId and secretAccessKey');
       }
     }
   }

@@ -45,11 +45,11 @@ export function zeroConfigDocument(env: Env, provenance: Provenance): ZeroDocume
     if (endpoint !== undefined) Object.assign(s3, { endpoint, forcePathStyle: true });
     add(s3, { bucket: 'S3_BUCKET', endpoint: 'S3_ENDPOINT' });
   } else if (endpoint !== undefined) {
-    problems.push('S3_ENDPOINT: is set, but S3_BUCKET is not (the s3 check needs a bucket)');
+    problems.push('S3_ENDPOINT: set, but S3_BUCKET is not (the s3 check needs a bucket)');
   }
   if (queues !== undefined) {
     const names = queues.split(',').map((q) => q.trim()).filter((q) => q !== '');
-    if (redisUrl === undefined) problems.push('BULLMQ_QUEUES: is set, but REDIS_URL is not (the bullmq check needs it)');
+    if (redisUrl === undefined) problems.push('BULLMQ_QUEUES: set, but REDIS_URL is not (the bullmq check needs it)');
     else add({ name: 'jobs', type: 'bullmq', redisUrl, queues: names }, { redisUrl: 'REDIS_URL', queues: 'BULLMQ_QUEUES' });
   }
   return { doc: { checks }, problems };
