@@ -3,7 +3,7 @@
  * checkers, metrics, logging and routes wired together. The process side
  * (listen, signals) lives in server.ts so tests can use app.inject().
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import underPressure from '@fastify/under-pressure';
 import type { Logger as PinoLogger } from 'pino';
 import { createChecker } from './checks/registry';
@@ -41,7 +41,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
 
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance: logger as FastifyBaseLogger,
     disableRequestLogging: true,
     genReqId: requestIdOf,
     requestIdLogLabel: 'request_id',

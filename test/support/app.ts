@@ -43,11 +43,11 @@ export async function startApp(yaml: string, env: Record<string, string | undefi
 }
 
 /** Polls `fn` until it returns a truthy value; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+export async function eventually<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 15_000, everyMs = 25): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -1,0 +1,37 @@
+/**
+ * Load shedding (CONTRACT §3.1 pressure): a heap limit of 1 byte puts the
+ * process under pressure as soon as under-pressure samples memory, which makes
+ * the shed/not-shed decision per route testable without timing tricks.
+ */
+import t from 'tap';
+import { eventually, startApp } from '../support/app';
+
+t.test('under pressure: health routes shed with 503 + Retry-After, liveness and metrics answer, readiness says why', async (t) => {
+  const h = await startApp(`pressure: { maxEventLoopDelay: 0, maxHeapUsedBytes: 1, maxRssBytes: 0 }\n`);
+  t.teardown(() => h.close());
+  await eventually(() => h.app.isUnderPressure(), 'under pressure');
+
+  const shed = await h.app.inject({ url: '/api/health' });
+  t.equal(shed.statusCode, 503);
+  t.equal(shed.headers['retry-after'], '10');
+  t.same(JSON.parse(shed.body), { error: 'service_unavailable', message: 'service under pressure, retry later', status_code: 503 });
+  t.ok(shed.headers['x-request-id'], 'a shed request still has its id');
+
+  const live = await h.app.inject({ url: '/api/health/liveness' });
+  t.equal(live.statusCode, 200, 'a busy pod is not a dead pod: liveness is never shed');
+  const metrics = await h.app.inject({ url: '/metrics' });
+  t.equal(metrics.statusCode, 200, 'the scrape is how pressure is seen');
+  t.match(metrics.body, /http_requests_total\{method="GET",route="\/api\/health",status_code="503"\} 1/);
+
+  const ready = await h.app.inject({ url: '/api/health/readiness' });
+  t.equal(ready.statusCode, 503);
+  t.same(JSON.parse(ready.body), { status: 'error', reason: 'under_pressure' });
+  t.ok(h.logs().some((l) => l.message === 'request shed: under pressure' && l.level === 'WARN'), 'shedding is logged');
+});
+
+t.test('pressure limits of 0 are off', async (t) => {
+  const h = await startApp(`pressure: { maxEventLoopDelay: 0, maxHeapUsedBytes: 0, maxRssBytes: 0 }\n`);
+  t.teardown(() => h.close());
+  t.equal(h.app.isUnderPressure(), false);
+  t.equal((await h.app.inject({ url: '/api/health' })).statusCode, 200);
+});
