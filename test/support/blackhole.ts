@@ -12,6 +12,8 @@ export async function startBlackhole(): Promise<Blackhole> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {
     sockets.add(s);
+    // Read and discard: a peer that never reads would never see the client's close either.
+    s.resume();
     s.on('error', () => {});
     s.on('close', () => sockets.delete(s));
   });
