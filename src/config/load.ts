@@ -51,7 +51,7 @@ export function parseConfig(text: string, env: Env, source: string): Config {
   };
   if (text.trim() === '') fail('(root): the file is empty (expected a mapping with a "checks" list)');
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => describeYamlError(e, lines)), source);
   let tree: unknown;
   try {

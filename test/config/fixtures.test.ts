@@ -7,7 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ConfigError, parseConfig } from '../../src/config';
-import { FIXTURE_ENV } from './fixture-env';
+
+/** The environment every fixture is parsed with: canary secrets that no problem line may contain. */
+const FIXTURE_ENV: Readonly<Record<string, string>> = {
+  DATABASE_URL: 'postgres://app:canary-pw-db@db.internal:5432/app',
+  REDIS_URL: 'redis://:canary-pw-redis@cache.internal:6379',
+  S3_ENDPOINT: 'http://s3.internal:9000',
+  HEALTH_DETAILS_TOKEN: 'canary-token-env',
+  DB_PASSWORD: 'canary-pw-env-1',
+  LEDGER_API_KEY: 'canary-pw-env-2',
+};
 
 const dir = join(__dirname, '..', 'fixtures', 'config');
 const files = readdirSync(dir).sort();
