@@ -78,6 +78,22 @@ export function createPostgresCheck(config: PostgresCheckConfig, deps: CheckDeps
   }
 
   async function probe(signal: AbortSignal): Promise<Details> {
+    const reused = client !== null;
+    try {
+      return await probeOnce(signal);
+    } catch (err) {
+      // A kept connection can die between probes (a server restart) just before
+      // pg notices; that says nothing about the server now, so ask again on a fresh one.
+      if (!reused || !isConnectionLost(err)) throw err;
+      logger.debug('kept postgres connection was lost, probing on a new one');
+      const c = client;
+      client = null;
+      if (c) destroy(c);
+      return await probeOnce(signal);
+    }
+  }
+
+  async function probeOnce(signal: AbortSignal): Promise<Details> {
     const c = await connected(signal);
     const run = <T>(sql: string) => abortable(c.query(sql), signal, () => destroy(c)) as Promise<T>;
     await run(config.query);
@@ -136,6 +152,12 @@ function toDetails(row: StatsRow): Details {
 function isServerError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
+function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return err instanceof Error && /Connection terminated|not queryable/i.test(err.message);
 }
 
 /** Closes the socket now, discarding whatever the connection was doing. */

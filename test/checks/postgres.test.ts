@@ -158,6 +158,19 @@ t.test('an idle connection survives a server restart between probes', async (t) 
   t.equal((await checkOnce(checker)).status, 'ok', 'the next probe reconnects');
 });
 
+t.test('the first probe after the server went away is refused, never a stale-connection error', async (t) => {
+  const pg = await startPostgres();
+  t.teardown(() => pg.destroy());
+  const { checker } = make(pg.url);
+  t.teardown(() => checker.close());
+  for (let i = 0; i < 8; i++) {
+    t.equal((await checkOnce(checker)).status, 'ok', `cycle ${i + 1}: up`);
+    await pg.stop();
+    t.match(await checkOnce(checker), { status: 'error', errorKind: 'refused' }, `cycle ${i + 1}: down`);
+    await pg.start();
+  }
+});
+
 t.test('a server that accepts and never answers', async (t) => {
   const hole = await startBlackhole();
   t.teardown(() => hole.close());
