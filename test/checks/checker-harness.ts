@@ -2,9 +2,7 @@
  * Small helpers for checker tests: a recording logger, common config fields,
  * running a probe with a scheduler-like abort, and counting our sockets.
  */
-import net from 'node:net';
 import type { CheckCommon, Checker, CheckType, Logger, Outcome } from '../../src/types';
-import type { Blackhole } from '../support/blackhole';
 
 export interface LogLine {
   readonly level: string;
@@ -90,30 +88,4 @@ export async function eventually(cond: () => boolean, boundMs = 5000): Promise<b
     await new Promise((r) => setTimeout(r, 20));
   }
   return true;
-}
-
-/**
- * Like test/support/blackhole.ts (accepts, never answers), but it reads and
- * discards what arrives. The support one never reads, so it never sees our
- * side close and its openConnections() cannot drop to 0.
- */
-export async function startListeningBlackhole(): Promise<Blackhole> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.resume();
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    port,
-    openConnections: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

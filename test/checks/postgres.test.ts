@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { createPostgresCheck } from '../../src/checks/postgres';
 import type { PostgresCheckConfig } from '../../src/types';
 import { startPostgres, type TestPostgres } from '../support/postgres';
+import { startBlackhole } from '../support/blackhole';
 import {
   checkAbortedAfter,
   checkOnce,
@@ -10,7 +11,6 @@ import {
   eventually,
   openSockets,
   recordingLogger,
-  startListeningBlackhole as startBlackhole,
 } from './checker-harness';
 
 function config(url: string, extra: Partial<PostgresCheckConfig> = {}): PostgresCheckConfig {
@@ -114,6 +114,19 @@ t.test('against a live server', async (t) => {
       assertSanitised(t, outcome, pg.port, c.secret);
     });
   }
+
+  t.test('a role that may not read the server facts is still ok, just without details', async (t) => {
+    // Some managed servers revoke such functions from ordinary roles.
+    await sql(pg, 'CREATE ROLE limited LOGIN');
+    await sql(pg, 'REVOKE EXECUTE ON FUNCTION pg_is_in_recovery() FROM PUBLIC');
+    t.teardown(() => sql(pg, 'GRANT EXECUTE ON FUNCTION pg_is_in_recovery() TO PUBLIC'));
+    const { checker, logger } = make(`postgres://limited@127.0.0.1:${pg.port}/postgres`);
+    t.teardown(() => checker.close());
+    const outcome = await checkOnce(checker);
+    t.equal(outcome.status, 'ok');
+    t.same(outcome.details, {});
+    t.ok(logger.lines.some((l) => l.level === 'debug' && l.args.includes('postgres stats query failed')), 'the reason is logged at debug');
+  });
 
   t.test('a configured query that returns rows of its own is fine', async (t) => {
     const { checker } = make(pg.url, { query: 'SELECT now(), version()' });

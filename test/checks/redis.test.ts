@@ -5,6 +5,7 @@ import type { RedisCheckConfig } from '../../src/types';
 import { freePort } from '../support/ports';
 import { startRedis } from '../support/redis';
 import { makeCert } from '../support/tls';
+import { startBlackhole } from '../support/blackhole';
 import {
   checkAbortedAfter,
   checkOnce,
@@ -12,7 +13,6 @@ import {
   eventually,
   openSockets,
   recordingLogger,
-  startListeningBlackhole as startBlackhole,
 } from './checker-harness';
 
 function make(url: string, extra: Partial<RedisCheckConfig> = {}) {
