@@ -129,7 +129,7 @@ ${checks.map(([name, fields]) => `  - { name: ${name}, ${fields} }`).join('\n')}
   );
   t.ok(leaks(yaml).length >= 3, 'the config really holds the canaries');
   const auth = { authorization: `Bearer ${S.details}` };
-  const wrongAuth = [{ authorization: `Bearer ${S.details}x` }, { authorization: S.details }, {}];
+  const wrongAuth: Array<Record<string, string>> = [{ authorization: `Bearer ${S.details}x` }, { authorization: S.details }, {}];
 
   /** Every route, as every kind of caller; `send` is inject or a real socket. */
   async function everyRoute(send: (method: string, url: string, headers?: Record<string, string>) => Promise<Got>): Promise<Got[]> {
