@@ -141,7 +141,7 @@ export function valuesPathExists(values: JsonObject, schema: JsonObject, ref: re
       return (isObject(schemaObject.properties) && key in schemaObject.properties) || schemaObject.additionalProperties !== false;
     }
     node = node[key]!;
-    const properties = schemaObject?.properties;
+    const properties: Json | undefined = schemaObject?.properties;
     schemaNode = isObject(properties) ? properties[key] : undefined;
   }
   return true;
