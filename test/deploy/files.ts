@@ -13,6 +13,13 @@ export const CHART = path.join(ROOT, 'helm/health-aggregator');
 export const readText = (rel: string): string => readFileSync(path.join(ROOT, rel), 'utf8');
 export const readYaml = (rel: string): unknown => parse(readText(rel));
 
+/** What the chart's configs and the example need from the environment (values a Secret would hold). */
+export const SECRET_ENV: Readonly<Record<string, string>> = {
+  DATABASE_URL: 'postgres://app:s3cr3t-pw@db.internal:5432/app',
+  REDIS_URL: 'redis://:r3d1s-pw@cache.internal:6379',
+  HEALTH_DETAILS_TOKEN: 'details-t0ken',
+};
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 

@@ -7,15 +7,8 @@ import t from 'tap';
 import { parseConfig } from '../../src/config';
 import { startApp } from '../support/app';
 import { runCli } from '../support/service';
-import { chartSchema, chartValues, isObject, parseDockerfile, readText, type JsonObject } from './files';
+import { chartSchema, chartValues, isObject, parseDockerfile, readText, SECRET_ENV, type JsonObject } from './files';
 import { stringify } from 'yaml';
-
-/** What the chart and the example need from the environment (values a Secret would hold). */
-const SECRET_ENV = {
-  DATABASE_URL: 'postgres://app:s3cr3t-pw@db.internal:5432/app',
-  REDIS_URL: 'redis://:r3d1s-pw@cache.internal:6379',
-  HEALTH_DETAILS_TOKEN: 'details-t0ken',
-};
 
 const probes = () => chartValues().probes as Record<'readiness' | 'liveness' | 'startup', JsonObject>;
 
