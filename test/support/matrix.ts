@@ -29,7 +29,7 @@ export interface Arranged {
 
 export type Expectation =
   /** ok, with details matching this tap `match` pattern. */
-  | { readonly kind: 'ok'; readonly details: Record<string, unknown> }
+  | { readonly kind: 'ok'; readonly details: Record<string, unknown>; readonly also?: (t: Test, details: Json) => void }
   /** stop -> error of this kind after exactly failureThreshold probes; start -> ok again. */
   | { readonly kind: 'outage'; readonly errorKind: ErrorKind; readonly error: string | RegExp }
   /** A blackhole: every probe ends at the check's timeout, routes answer meanwhile. */
@@ -73,7 +73,8 @@ export async function runRow(t: Test, name: string, row: Row): Promise<void> {
   const e = row.expect;
   switch (e.kind) {
     case 'ok':
-      return expectOk(t, probe, e.details);
+      await expectOk(t, probe, e.details);
+      return e.also?.(t, (await probe.entry()).details);
     case 'outage':
       if (!arranged.stop || !arranged.start) throw new Error(`row "${row.name}" has no stop/start`);
       return expectOutage(t, probe, e, arranged.stop, arranged.start);
