@@ -1,9 +1,10 @@
-# syntax=docker/dockerfile:1
-#
 # health-aggregator: build with dev dependencies, run with production ones only.
 #
 #   docker build --build-arg APP_VERSION=1.4.2 --build-arg GIT_SHA=$(git rev-parse --short HEAD) -t health-aggregator .
-#   docker run --rm -p 8080:8080 -e DATABASE_URL=... health-aggregator
+#   docker run --rm -p 8080:8080 --stop-timeout 20 -e DATABASE_URL=... health-aggregator
+#
+# --stop-timeout: docker stop waits 10 s before SIGKILL by default, less than
+# shutdownDelay (5 s) plus the service's close cap (10 s).
 #
 # Debian slim, not Alpine: bullmq's msgpackr loads the prebuilt glibc binary of
 # msgpackr-extract (optional, native); on musl it would silently fall back to

@@ -80,6 +80,34 @@ t.test('the runtime stage: non-root, production, port, exec-form entrypoint, lab
   }
 });
 
+/**
+ * dockerfile-utils (the linter behind VS Code's Dockerfile support) when it
+ * can be resolved, from $DOCKERFILE_UTILS or node_modules: unknown flags,
+ * bad ports, malformed JSON forms, duplicate CMDs. Not a dependency yet.
+ */
+function loadDockerfileLinter(): ((text: string) => Array<{ severity?: number; message: string; range: { start: { line: number } } }>) | null {
+  for (const from of [process.env.DOCKERFILE_UTILS, 'dockerfile-utils']) {
+    if (!from) continue;
+    try {
+      return (require(from) as { validate: (text: string) => Array<{ severity?: number; message: string; range: { start: { line: number } } }> }).validate;
+    } catch {
+      // not installed here
+    }
+  }
+  return null;
+}
+
+t.test('a Dockerfile linter finds nothing to warn about', async (t) => {
+  const lint = loadDockerfileLinter();
+  if (lint === null) {
+    t.plan(0, 'skipped: dockerfile-utils is not installed (set DOCKERFILE_UTILS to its path)');
+    return;
+  }
+  const problems = lint(readText('Dockerfile')).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+  t.same(problems, [], 'no errors or warnings');
+  t.ok(lint('FROM node:20\nHEALTHCHECK --intervall=3s CMD ["node"]\nEXPOSE abc\n').length >= 2, 'and it does see real mistakes');
+});
+
 const healthcheck = () => {
   const hc = all('HEALTHCHECK');
   if (hc.length !== 1) throw new Error(`expected one HEALTHCHECK, found ${hc.length}`);
