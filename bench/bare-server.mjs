@@ -6,4 +6,3 @@ const body = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const app = Fastify({ logger: false });
 app.get('/api/health/detailed', async () => body);
 await app.listen({ host: '127.0.0.1', port: Number(process.argv[3]) });
-process.stdout.write('ready\n');

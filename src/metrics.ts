@@ -13,8 +13,10 @@ export interface Metrics {
   readonly registry: Registry;
   /** Counts a finished probe and records its duration. */
   observeProbe(name: string, type: string, result: ProbeResult): void;
-  /** Call at request start; returns the function to call when the response is sent. */
-  startRequest(): (labels: { method: string; route: string; status_code: string }) => void;
+  /** A request has started (in-progress gauge). */
+  requestStarted(): void;
+  /** A response was sent, `seconds` after its request arrived. */
+  requestFinished(labels: { method: string; route: string; status_code: string }, seconds: number): void;
 }
 
 const STATE_VALUE: Readonly<Record<string, number>> = { ok: 1, degraded: 0.5, error: 0, unknown: 0 };
@@ -152,14 +154,13 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
       runs.inc({ check: name, type, result: result.status, reason: result.errorKind ?? 'none' });
       checkDuration.set({ check: name, type }, result.durationMs / 1000);
     },
-    startRequest() {
+    requestStarted() {
       inProgress.inc();
-      const end = requestDuration.startTimer();
-      return (labels) => {
-        inProgress.dec();
-        end(labels);
-        requests.inc(labels);
-      };
+    },
+    requestFinished(labels, seconds) {
+      inProgress.dec();
+      requestDuration.observe(labels, seconds);
+      requests.inc(labels);
     },
   };
 }

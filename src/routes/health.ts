@@ -20,6 +20,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
   const paths = pathsFor(config);
   const info = config.service;
   const auth = bearerAuth(config.server.detailsToken);
+  const guarded = auth ? { preHandler: auth } : {};
 
   // Serialised bodies for the latest snapshot only: rebuilt once per change, not per request.
   let cached: { snap: Snapshot; summary: Prepared; detailed: Prepared } | null = null;
@@ -43,14 +44,14 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
 
   app.get(
     paths.detailed,
-    { preHandler: auth, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
+    { ...guarded, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
     (req, reply) => sendDetailed(reply, req.headers.accept),
   );
 
   app.get<{ Params: { name: string } }>(
     paths.check,
     {
-      preHandler: auth,
+      ...guarded,
       schema: {
         params: { type: 'object', properties: { name: checkNameSchema }, required: ['name'] },
         response: { 200: checkEntrySchema, 401: errorSchema, 404: errorSchema },
@@ -65,7 +66,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
 
   app.post(
     paths.refresh,
-    { preHandler: auth, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
+    { ...guarded, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
     async (req, reply) => {
       // Concurrent callers share one run; a check already probing is awaited, not started twice.
       await scheduler.refresh();

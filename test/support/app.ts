@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/logging';
+import { createScrubber, secretsOf } from '../../src/redact';
 import type { Config } from '../../src/types';
 
 export interface TestApp {
@@ -26,6 +27,8 @@ export async function startApp(yaml: string, env: Record<string, string | undefi
     environment: config.service.environment,
     level: 'debug',
     destination: stream,
+    // The same scrubber production uses (src/app.ts), so log assertions see what operators see.
+    scrub: createScrubber(secretsOf(config)),
   });
   const app = await buildApp(config, { logger, defaultMetrics: false });
   await app.ready();
