@@ -149,6 +149,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     sendError(reply, status, status >= 500 ? 'internal error' : (err.message ?? errorCode(status)));
   });
 
+  // Every route documents its answer (and gets fast serialisation): enforced, not hoped for.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.response) throw new Error(`route ${route.method} ${route.url} has no response schema`);
+  });
   const routeOpts = { ctx, probePaths };
   await app.register(healthRoutes, routeOpts);
   await app.register(probeRoutes, routeOpts);

@@ -4,6 +4,9 @@
  * the shed/not-shed decision per route testable without timing tricks.
  */
 import t from 'tap';
+import { buildApp } from '../../src/app';
+import { parseConfig } from '../../src/config';
+import { createLogger } from '../../src/logging';
 import { eventually, startApp } from '../support/app';
 
 t.test('under pressure: health routes shed with 503 + Retry-After, liveness and metrics answer, readiness says why', async (t) => {
@@ -34,4 +37,17 @@ t.test('pressure limits of 0 are off', async (t) => {
   t.teardown(() => h.close());
   t.equal(h.app.isUnderPressure(), false);
   t.equal((await h.app.inject({ url: '/api/health' })).statusCode, 200);
+});
+
+t.test('a route without a response schema is refused when registered; one with a schema is not', async (t) => {
+  const config = parseConfig('{}\n', {}, 'test.yml');
+  const bare = await buildApp(config, { defaultMetrics: false, logger: createLogger({ service: 's', environment: 'e', level: 'silent' }) });
+  t.throws(() => bare.get('/schemaless', async () => 'x'), /route GET \/schemaless has no response schema/);
+  await bare.close();
+
+  const ok = await buildApp(config, { defaultMetrics: false, logger: createLogger({ service: 's', environment: 'e', level: 'silent' }) });
+  ok.get('/documented', { schema: { response: { 200: { type: 'string' } } } }, async () => 'x');
+  await ok.ready();
+  t.equal((await ok.inject({ url: '/documented' })).body, 'x');
+  await ok.close();
 });
