@@ -40,7 +40,13 @@ export function addInto(into: Counts, from: Counts): void {
 
 export const bucketStart = (t: number): number => Math.floor(t / BUCKET_MS) * BUCKET_MS;
 
-export class BucketRing {
+/** What the readers need from a set of buckets. */
+export interface BucketSource {
+  sumInto(into: Counts, from: number, to: number): Counts;
+  sumSeries(into: Counts[], from: number, sizeMs: number): Counts[];
+}
+
+export class BucketRing implements BucketSource {
   private readonly slots: Array<Bucket | undefined> = new Array<Bucket | undefined>(SLOTS);
 
   /** The bucket holding `start`, created (replacing an expired one) when missing. */
@@ -114,4 +120,61 @@ export function worstStatus(c: Counts): 'ok' | 'degraded' | 'error' | null {
   if (c.error > 0) return 'error';
   if (c.degraded > 0) return 'degraded';
   return c.ok > 0 ? 'ok' : null;
+}
+
+/**
+ * Counts not yet written to shared storage: few buckets (a flush interval's
+ * worth) while storage is up; during an outage it grows to at most a ring's
+ * worth of buckets, dropping the oldest, so an outage costs bounded memory.
+ */
+export class PendingBuckets implements BucketSource {
+  private readonly map = new Map<number, Bucket>();
+
+  add(t: number, status: CheckStatus, durationMs: number): void {
+    const b = this.at(bucketStart(t));
+    b[status] += 1;
+    if (Number.isFinite(durationMs) && durationMs >= 0) {
+      b.latencySum += durationMs;
+      b.latencyCount += 1;
+    }
+  }
+
+  addCounts(start: number, counts: Counts): void {
+    addInto(this.at(bucketStart(start)), counts);
+  }
+
+  delete(start: number): void {
+    this.map.delete(start);
+  }
+
+  private at(start: number): Bucket {
+    let b = this.map.get(start);
+    if (!b) {
+      b = { start, ...emptyCounts() };
+      this.map.set(start, b);
+      if (this.map.size > SLOTS) this.map.delete(Math.min(...this.map.keys()));
+    }
+    return b;
+  }
+
+  sumInto(into: Counts, from: number, to: number): Counts {
+    for (const b of this.map.values()) if (b.start >= from && b.start < to) addInto(into, b);
+    return into;
+  }
+
+  sumSeries(into: Counts[], from: number, sizeMs: number): Counts[] {
+    for (const b of this.map.values()) {
+      const c = b.start >= from ? into[Math.floor((b.start - from) / sizeMs)] : undefined;
+      if (c) addInto(c, b);
+    }
+    return into;
+  }
+
+  entries(): Bucket[] {
+    return [...this.map.values()];
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
 }

@@ -3,10 +3,10 @@
  * per check (postgres storage reads its shared copy plus what it has not
  * written yet), so both answer with the same arithmetic.
  */
-import { BucketRing, emptyCounts, uptimePercent, worstStatus } from './buckets';
+import { type BucketSource, emptyCounts, uptimePercent, worstStatus } from './buckets';
 import { DAY, type HistoryBucket, type Uptime } from './types';
 
-export function readUptime(rings: readonly BucketRing[], now: number): Uptime {
+export function readUptime(rings: readonly BucketSource[], now: number): Uptime {
   const sum = (windowMs: number) => {
     const c = emptyCounts();
     for (const r of rings) r.sumInto(c, now - windowMs, Infinity);
@@ -15,7 +15,7 @@ export function readUptime(rings: readonly BucketRing[], now: number): Uptime {
   return { '24h': sum(DAY), '7d': sum(7 * DAY), '30d': sum(30 * DAY) };
 }
 
-export function readBuckets(rings: readonly BucketRing[], now: number, count: number, sizeMs: number): HistoryBucket[] {
+export function readBuckets(rings: readonly BucketSource[], now: number, count: number, sizeMs: number): HistoryBucket[] {
   const n = Math.max(0, Math.min(Math.floor(count), 10_000));
   // Bars are aligned to sizeMs so they do not shift between two reads.
   const from = (Math.floor(now / sizeMs) - n + 1) * sizeMs;
