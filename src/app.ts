@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Logger as PinoLogger } from 'pino';
 import { createChecker } from './checks/registry';
 import type { HealthContext } from './context';
+import { createHistory, feedHistory } from './history';
 import { errorCode, sendError } from './http-errors';
 import { createLogger } from './logging';
 import { createMetrics } from './metrics';
@@ -18,6 +19,7 @@ import { requestIdOf, traceIdOf } from './request-id';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { probeRoutes } from './routes/probes';
+import { statusRoutes } from './routes/status';
 import { createScheduler } from './scheduler/scheduler';
 import { logStatusChanges } from './status-log';
 import { createResultStore } from './store/store';
@@ -102,8 +104,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
+  const history = createHistory(config, { logger: app.log });
+  feedHistory(store, history);
 
-  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() } };
+  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history };
   app.decorate('health', ctx);
 
   // Registered before under-pressure so even a shed request gets its id, no-store and metrics.
@@ -157,6 +161,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes, routeOpts);
   await app.register(probeRoutes, routeOpts);
   await app.register(metricsRoutes, routeOpts);
+  await app.register(statusRoutes, routeOpts);
 
   app.addHook('onReady', async () => {
     if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');
@@ -165,6 +170,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.addHook('onClose', async () => {
     await scheduler.stop();
     await Promise.allSettled(entries.map((e) => e.checker.close()));
+    await history.close();
   });
   return app;
 }

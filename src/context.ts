@@ -1,3 +1,4 @@
+import type { HistoryStore } from './history/types';
 import type { Metrics } from './metrics';
 import type { Scheduler } from './scheduler/scheduler';
 import type { ResultStore } from './store/store';
@@ -18,6 +19,8 @@ export interface HealthContext {
   readonly scheduler: Scheduler;
   readonly metrics: Metrics;
   readonly lifecycle: Lifecycle;
+  /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
+  readonly history: HistoryStore;
 }
 
 /** Options every route plugin receives. */
