@@ -3,14 +3,14 @@
  * uptime and incidents across an outage, nothing private in any answer,
  * CORS, and the HTML page.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startRedis } from '../support/redis';
 import { eventually, startApp } from '../support/app';
 
 const json = (body: string) => JSON.parse(body) as Record<string, any>;
 const CANARY = 'canary-pw-7f3a91';
 
-async function setup(t: Tap.Test, extra = '') {
+async function setup(t: Test, extra = '') {
   const redis = await startRedis();
   t.teardown(() => redis.destroy());
   const url = `redis://:${CANARY}@127.0.0.1:${redis.port}`;
