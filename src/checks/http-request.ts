@@ -84,10 +84,12 @@ export function sendHttpRequest(opts: HttpRequestOptions, signal: AbortSignal): 
       err.name = 'AbortError';
       done(err);
     };
+    // The error listener goes first: destroying a request that has none throws
+    // "socket hang up" as an uncaught exception and takes the process down.
+    req.on('error', (err) => done(err));
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
 
-    req.on('error', (err) => done(err));
     req.setTimeout(opts.idleTimeoutMs, () => done(Object.assign(new Error('socket timed out'), { code: 'ESOCKETTIMEDOUT' })));
     req.on('socket', (socket: net.Socket) => {
       socket.once('lookup', () => {
