@@ -11,6 +11,8 @@ import { CHECK_STATUSES, type CheckState, type ProbeResult, type Snapshot } from
 
 export interface Metrics {
   readonly registry: Registry;
+  /** The exposition text, with every snapshot-derived gauge current. */
+  render(): Promise<string>;
   /** Counts a finished probe and records its duration. */
   observeProbe(name: string, type: string, result: ProbeResult): void;
   /** A request has started (in-progress gauge). */
@@ -116,40 +118,46 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     registers,
   });
 
-  // One collect() refreshes every snapshot-derived gauge; prom-client calls it per scrape.
-  const fromSnapshot = new Gauge({
+  const configured = new Gauge({
     name: 'health_checks_configured',
     help: 'Number of configured dependency checks.',
     registers,
-    collect() {
-      const snap = opts.snapshot();
-      this.set(snap.checks.length);
-      overall.set(STATE_VALUE[snap.status] ?? 0);
-      checkUp.reset();
-      checkStatus.reset();
-      queueJobs.reset();
-      queueWorkers.reset();
-      queueOldest.reset();
-      for (const c of snap.checks) {
-        const up = c.status === 'ok' || c.status === 'degraded' ? 1 : 0;
-        checkUp.set({ check: c.name, type: c.type, critical: String(c.critical) }, up);
-        for (const s of CHECK_STATUSES) checkStatus.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);
-        failures.set({ check: c.name, type: c.type }, c.consecutiveFailures);
-        if (c.lastSuccessAt !== null) lastSuccess.set({ check: c.name, type: c.type }, c.lastSuccessAt / 1000);
-        for (const [queue, q] of bullmqQueues(c)) {
-          for (const [state, n] of Object.entries(q.counts ?? {})) {
-            if (typeof n === 'number') queueJobs.set({ check: c.name, queue, state }, n);
-          }
-          if (typeof q.workers === 'number') queueWorkers.set({ check: c.name, queue }, q.workers);
-          queueOldest.set({ check: c.name, queue }, typeof q.oldest_waiting_age_s === 'number' ? q.oldest_waiting_age_s : 0);
-        }
-      }
-    },
   });
-  void fromSnapshot;
+
+  // Snapshot-derived gauges are refreshed right before each scrape is rendered
+  // (not in a collect() hook: prom-client reads metrics in registration order,
+  // so a hook on one metric would leave the ones before it a scrape behind).
+  const refreshFromSnapshot = () => {
+    const snap = opts.snapshot();
+    configured.set(snap.checks.length);
+    overall.set(STATE_VALUE[snap.status] ?? 0);
+    checkUp.reset();
+    checkStatus.reset();
+    queueJobs.reset();
+    queueWorkers.reset();
+    queueOldest.reset();
+    for (const c of snap.checks) {
+      const up = c.status === 'ok' || c.status === 'degraded' ? 1 : 0;
+      checkUp.set({ check: c.name, type: c.type, critical: String(c.critical) }, up);
+      for (const s of CHECK_STATUSES) checkStatus.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);
+      failures.set({ check: c.name, type: c.type }, c.consecutiveFailures);
+      if (c.lastSuccessAt !== null) lastSuccess.set({ check: c.name, type: c.type }, c.lastSuccessAt / 1000);
+      for (const [queue, q] of bullmqQueues(c)) {
+        for (const [state, n] of Object.entries(q.counts ?? {})) {
+          if (typeof n === 'number') queueJobs.set({ check: c.name, queue, state }, n);
+        }
+        if (typeof q.workers === 'number') queueWorkers.set({ check: c.name, queue }, q.workers);
+        queueOldest.set({ check: c.name, queue }, typeof q.oldest_waiting_age_s === 'number' ? q.oldest_waiting_age_s : 0);
+      }
+    }
+  };
 
   return {
     registry,
+    render() {
+      refreshFromSnapshot();
+      return registry.metrics();
+    },
     observeProbe(name, type, result) {
       runs.inc({ check: name, type, result: result.status, reason: result.errorKind ?? 'none' });
       checkDuration.set({ check: name, type }, result.durationMs / 1000);

@@ -10,7 +10,7 @@ export async function metricsRoutes(app: FastifyInstance, { ctx, probePaths }: R
     path,
     { config: { pressureHandler: () => undefined }, schema: { response: { 200: { type: 'string' } } } },
     async (_req, reply) => {
-      const body = await ctx.metrics.registry.metrics();
+      const body = await ctx.metrics.render();
       return reply.type(ctx.metrics.registry.contentType).send(body);
     },
   );
