@@ -29,8 +29,10 @@ export interface ResultStore {
   onResult(fn: ResultListener): () => void;
   /**
    * Called exactly once per change of a check's served status (logs, status
-   * page), including a result going stale. Staleness is noticed lazily, on the
-   * next `snapshot()`/`get()`. Returns an unsubscribe function.
+   * page), including a result going stale, and once more when a check already
+   * in error learns its `causedBy` (then prev.status === next.status).
+   * Staleness is noticed lazily, on the next `snapshot()`/`get()`. Returns an
+   * unsubscribe function.
    */
   onStatusChange(fn: StatusChangeListener): () => void;
 }
@@ -78,7 +80,10 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
     current = freezeSnapshot(version, withCausedBy(served, dependsOn));
     current.checks.forEach((next, i) => {
       const before = prev.checks[i]!;
-      if (before.status === next.status) return;
+      // A cause learnt after the check turned error is news too: the dependency often
+      // crosses its own threshold a probe later, and the log must still name the root.
+      const causeLearnt = next.status === 'error' && next.causedBy !== null && next.causedBy !== before.causedBy;
+      if (before.status === next.status && !causeLearnt) return;
       for (const fn of changeListeners) safely('status change', () => fn(before, next));
     });
   }

@@ -140,6 +140,34 @@ t.test('causedBy is set in served states while the dependency is in error', asyn
   t.equal(store.get('api')?.status, 'error');
 });
 
+t.test('a check already in error that learns its cause is announced once more, with the cause', async (t) => {
+  const clock = { t: 10 };
+  const store = createResultStore(
+    [makeConfig('cache', { failureThreshold: 2 }), makeConfig('api', { failureThreshold: 1, dependsOn: ['cache'] })],
+    { now: () => clock.t },
+  );
+  const changes: Array<[CheckState, CheckState]> = [];
+  store.onStatusChange((prev, next) => changes.push([prev, next]));
+  store.record('cache', probe('ok', 10));
+  store.record('api', probe('ok', 10));
+  changes.length = 0;
+  store.record('api', probe('error', 11));
+  t.same(changes.map(([p, n]) => [n.name, p.status, n.status, n.causedBy]), [['api', 'ok', 'error', null]], 'api turns error before cache does');
+  store.record('cache', probe('error', 12));
+  store.record('cache', probe('error', 13));
+  t.same(
+    changes.map(([p, n]) => [n.name, p.status, n.status, n.causedBy]),
+    [
+      ['api', 'ok', 'error', null],
+      ['cache', 'ok', 'error', null],
+      ['api', 'error', 'error', 'cache'],
+    ],
+    'then cache turns error and api is announced again naming its root',
+  );
+  store.record('cache', probe('error', 14));
+  t.equal(changes.length, 3, 'nothing new, nothing announced');
+});
+
 t.test('duplicate check names are refused', async (t) => {
   t.throws(() => createResultStore([makeConfig('a'), makeConfig('a')]), /duplicate check name "a"/);
 });
