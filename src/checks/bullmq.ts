@@ -33,18 +33,18 @@ const DEFAULT_TREND_WINDOW_MS = 3_600_000;
 export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): Checker {
   let lastError: unknown = null;
   const client = new Redis(config.redisUrl, {
+    // No background reconnects: a probe connects when it needs to, bounded by its
+    // signal, so a hung Redis times out at the check's timeout (not at some earlier
+    // reconnect attempt) and never holds more than one socket.
+    lazyConnect: true,
+    retryStrategy: () => null,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     commandTimeout: config.timeout,
     connectTimeout: config.timeout,
-    // Retry often enough that a restarted Redis is seen by the next probe.
-    retryStrategy: (times) => Math.min(times * 200, 2000),
   });
   client.on('error', (err) => {
     lastError = err;
-  });
-  client.on('ready', () => {
-    lastError = null;
   });
 
   let queues: Map<string, Queue> | null = null;
@@ -82,7 +82,10 @@ export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): C
     // A job that was delayed became waiting when its delay ran out, not when it was added.
     const waitingSince = job ? job.timestamp + (job.delay ?? 0) : null;
     const samples = trend.get(name)!;
-    addSample(samples, { at: now, waiting: c.waiting + c.prioritized }, 2 * (config.growingFor ?? DEFAULT_TREND_WINDOW_MS));
+    // Keep enough to see a trend: twice growingFor, and never less than two probe intervals
+    // (a growingFor shorter than the interval would otherwise never hold two samples).
+    const keepMs = 2 * (config.growingFor ?? DEFAULT_TREND_WINDOW_MS) + 2 * config.interval;
+    addSample(samples, { at: now, waiting: c.waiting + c.prioritized }, keepMs);
     const growing = growingForMs(samples);
     return {
       counts: c,
@@ -123,26 +126,34 @@ export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): C
     }
   }
 
-  /** Resolves null once the connection is ready, or an error outcome if it is down (or the probe is aborted). */
+  /** Resolves null once the connection is ready, or an error outcome if it cannot be made (or the probe is aborted). */
   function waitForReady(signal: AbortSignal): Promise<Outcome | null> {
     if (client.status === 'ready') return Promise.resolve(null);
-    // Down and waiting to retry: report the last failure now instead of waiting for the next attempt.
-    if (lastError !== null && (client.status === 'reconnecting' || client.status === 'close')) {
-      return Promise.resolve({ status: 'error', ...classifyError(lastError) });
-    }
     return new Promise((resolve) => {
+      let attempted = false;
+      const attempt = () => {
+        attempted = true;
+        lastError = null;
+        client.connect().catch(() => {}); // a failure arrives as 'error' then 'end'
+      };
       const onReady = () => done(null);
-      const onError = (err: unknown) => done({ status: 'error', ...classifyError(err) });
-      const onAbort = () => done(TIMED_OUT);
+      // The first 'end' may be the previous connection finishing its close: connect after it.
+      const onEnd = () => (attempted ? done({ status: 'error', ...classifyError(lastError ?? new Error('connection closed')) }) : attempt());
+      const onAbort = () => {
+        // Drop the half-open socket now; the next probe starts a fresh connection.
+        client.disconnect();
+        done(TIMED_OUT);
+      };
       const done = (o: Outcome | null) => {
         client.off('ready', onReady);
-        client.off('error', onError);
+        client.off('end', onEnd);
         signal.removeEventListener('abort', onAbort);
         resolve(o);
       };
-      client.once('ready', onReady);
-      client.once('error', onError);
+      client.on('ready', onReady);
+      client.on('end', onEnd);
       signal.addEventListener('abort', onAbort, { once: true });
+      if (client.status === 'wait' || client.status === 'end') attempt();
     });
   }
 

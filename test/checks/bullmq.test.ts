@@ -114,7 +114,8 @@ t.test('queue state from a real Queue and Worker', async (t) => {
     t.teardown(() => check.close());
     t.equal((await run(check)).status, 'ok', 'one sample is no trend');
     await q.add('a', {});
-    await new Promise((r) => setTimeout(r, 60));
+    // Well past growingFor (50 ms) so a slow machine cannot make the rise look shorter.
+    await new Promise((r) => setTimeout(r, 250));
     await q.add('b', {});
     const out = await run(check);
     t.match(out, { status: 'degraded', error: /^queue growing waiting count rising for \d+ s$/ });
