@@ -136,6 +136,8 @@ function classify(err: unknown): Classified {
   const msg = err instanceof Error ? err.message : '';
   if (/^LOADING\b/.test(msg)) return { errorKind: 'other', error: 'server is loading its dataset' };
   if (/^MASTERDOWN\b/.test(msg)) return { errorKind: 'other', error: 'replica has lost its master' };
+  // Something answered, but not in RESP (an HTTP server on the port, a TLS-only proxy): the peer is wrong.
+  if (/Unknown RESP type|Protocol error|ERR Protocol/i.test(msg)) return { errorKind: 'assertion', error: 'peer is not speaking the Redis protocol' };
   return classifyError(err);
 }
 

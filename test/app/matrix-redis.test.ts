@@ -65,9 +65,7 @@ const rows: Row[] = [
       t.teardown(() => web.stop());
       return { check: `type: redis, url: "${urlAt(web.port)}"` };
     },
-    // Known bug (reported): served as kind `other`, "unexpected error"; it should be `assertion` with a sentence
-    // saying the peer is not speaking Redis. Only the status is pinned until it is fixed.
-    expect: { kind: 'answer', status: 'error' },
+    expect: { kind: 'answer', status: 'error', errorKind: 'assertion', error: 'peer is not speaking the Redis protocol' },
   },
   {
     name: 'fifty probes against a dead redis hold no more sockets than one',
