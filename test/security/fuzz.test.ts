@@ -109,7 +109,9 @@ const MAY_503 = /^\/api\/health(\/detailed|\/refresh|\/readiness|\/liveness)?\/?
 
 function judge(req: FuzzRequest, res: WireResponse): string | null {
   // A health 503 carries the health body; a shed one (Retry-After) the error shape.
-  const health503 = res.status === 503 && MAY_503.test(req.target) && res.headers['retry-after'] === undefined;
+  // A raw space in a target ends the URL for Node's parser: the route is what stands before it.
+  const servedPath = req.target.split(' ')[0] ?? req.target;
+  const health503 = res.status === 503 && MAY_503.test(servedPath) && res.headers['retry-after'] === undefined;
   if (res.status >= 500 && !health503 && !(res.status === 503 && res.headers['retry-after'] !== undefined)) return `status ${res.status}`;
   if (!/^[\w.:/+=-]{1,128}$/.test(res.headers['x-request-id'] ?? '') && res.status !== 400 && res.status !== 431) {
     return 'no safe X-Request-ID';
@@ -126,7 +128,11 @@ function judge(req: FuzzRequest, res: WireResponse): string | null {
     if (health503 && (body as { status?: unknown }).status !== 'error' && (body as { status?: unknown }).status !== 'fail') {
       return 'a 503 whose body does not say error';
     }
-  } else if (!/^text\/plain/.test(type)) {
+  } else if (/^text\/html/.test(type)) {
+    // Only the status page is HTML, and only when it answers 200.
+    if (!(res.status === 200 && /^\/status\/?(\?|$)/.test(servedPath))) return `HTML from ${servedPath} with status ${res.status}`;
+    if (!/^<!doctype html>/i.test(res.body.trimStart())) return 'HTML body is not a document';
+  } else if (!/^text\/(plain|event-stream)/.test(type)) {
     return `unexpected content type ${JSON.stringify(type)}`;
   }
   if (res.status >= 400 && !health503) return isErrorShape(res.body, res.status);
