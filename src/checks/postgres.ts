@@ -12,6 +12,7 @@
 import { Client } from 'pg';
 import type { Checker, CheckDeps, Details, Outcome, PostgresCheckConfig } from '../types';
 import { classifyError } from './errors';
+import { Aborted, abortable } from './abortable';
 
 /** Shown in pg_stat_activity so DBAs can tell our sessions apart. */
 export const POSTGRES_APPLICATION_NAME = 'health-aggregator';
@@ -35,7 +36,6 @@ interface StatsRow {
 
 const TIMED_OUT: Outcome = { status: 'error', errorKind: 'timeout', error: 'timed out' };
 
-class Aborted extends Error {}
 
 /**
  * Creates a PostgreSQL checker. `config.timeout` also bounds the driver
@@ -171,35 +171,4 @@ async function endGracefully(c: Client): Promise<void> {
   stream.once('finish', () => stream.destroy());
   await c.end().catch(() => {});
   stream.destroy();
-}
-
-/**
- * Settles with `work`, or rejects with `Aborted` as soon as `signal` aborts,
- * after calling `onAbort` to release what the work holds. The abandoned
- * promise's later rejection is swallowed.
- */
-function abortable<T>(work: Promise<T>, signal: AbortSignal, onAbort: () => void): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => {});
-    onAbort();
-    return Promise.reject(new Aborted());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      work.catch(() => {});
-      onAbort();
-      reject(new Aborted());
-    };
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', abort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(e);
-      },
-    );
-  });
 }

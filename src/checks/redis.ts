@@ -10,13 +10,13 @@
 import { Redis } from 'ioredis';
 import type { Checker, CheckDeps, Details, Outcome, RedisCheckConfig } from '../types';
 import { classifyError, type Classified } from './errors';
+import { Aborted, abortable } from './abortable';
 
 /** Shown in CLIENT LIST so operators can tell our connection apart. */
 export const REDIS_CONNECTION_NAME = 'health-aggregator';
 
 const TIMED_OUT: Outcome = { status: 'error', errorKind: 'timeout', error: 'timed out' };
 
-class Aborted extends Error {}
 
 /** The dependency answered, but not as a Redis should. */
 class Unexpected extends Error {}
@@ -182,34 +182,4 @@ function toDetails(info: Map<string, string>): Details {
   else details.connected_replicas = num('connected_slaves');
   for (const key of Object.keys(details)) if (details[key] === undefined) delete details[key];
   return details;
-}
-
-/**
- * Settles with `work`, or rejects with `Aborted` as soon as `signal` aborts,
- * after calling `onAbort` to release what the work holds. The abandoned
- * promise's later rejection is swallowed.
- */
-function abortable<T>(work: Promise<T>, signal: AbortSignal, onAbort: () => void): Promise<T> {
-  work.catch(() => {});
-  if (signal.aborted) {
-    onAbort();
-    return Promise.reject(new Aborted());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      onAbort();
-      reject(new Aborted());
-    };
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', abort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', abort);
-        reject(e);
-      },
-    );
-  });
 }
