@@ -129,7 +129,10 @@ export async function statusRoutes(app: FastifyInstance, opts: StatusRouteOption
         if (prev.status !== next.status) send(event('status', change(prev, next)));
       });
       const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs).unref();
+      let cleaned = false;
       const cleanup = () => {
+        if (cleaned) return;
+        cleaned = true;
         off();
         clearInterval(heartbeat);
         streams.delete(stream);

@@ -138,6 +138,8 @@ t.test('GET /status: a self-contained page, relative URLs only, a self-only CSP'
     t.ok(html.includes(part), `page has ${part}`);
   }
   t.notMatch(html, /https?:\/\/|(src|href)=["']?\/\//i, 'no absolute or protocol-relative URL');
+  const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
+  t.doesNotThrow(() => new Function(script), 'the inline script parses');
   t.notMatch(html, /<(link|img|iframe)\b|<script\s+src/i, 'no external asset');
   const csp = String(res.headers['content-security-policy']);
   t.match(csp, /default-src 'none'/);
