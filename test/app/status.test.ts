@@ -59,6 +59,7 @@ t.test('GET /api/status: overall status, components, history, incidents; uptime 
   t.ok(!Number.isNaN(Date.parse(first.updated_at)));
   const res = await get('/api/status');
   t.equal(res.headers['cache-control'], 'no-store');
+  t.equal((await get('/api/status')).body, res.body, 'while no status changes, the serialised body is reused (same updated_at)');
   t.match(res.headers['content-type'], /^application\/json/);
 
   await redis.stop();
