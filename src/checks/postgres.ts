@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import type { Checker, CheckDeps, Details, Outcome, PostgresCheckConfig } from '../types';
 import { classifyError } from './errors';
 import { Aborted, abortable } from './abortable';
+import { createPhases } from './phases';
 
 /** Shown in pg_stat_activity so DBAs can tell our sessions apart. */
 export const POSTGRES_APPLICATION_NAME = 'health-aggregator';
@@ -94,19 +95,25 @@ export function createPostgresCheck(config: PostgresCheckConfig, deps: CheckDeps
   }
 
   async function probeOnce(signal: AbortSignal): Promise<Details> {
+    const phases = createPhases();
+    const fresh = client === null;
     const c = await connected(signal);
+    if (fresh) phases.lap('connect');
+    else phases.skip();
     const run = <T>(sql: string) => abortable(c.query(sql), signal, () => destroy(c)) as Promise<T>;
     await run(config.query);
+    phases.lap('query');
+    const timings_ms = phases.timings;
     try {
       const res = await run<{ rows: StatsRow[] }>(STATS_SQL);
       const row = res.rows[0];
-      return row ? toDetails(row) : {};
+      return { ...(row ? toDetails(row) : {}), timings_ms };
     } catch (err) {
       if (err instanceof Aborted || !isServerError(err)) throw err;
       // The configured query worked, so the dependency is up; a restricted role
       // (or a server without these functions) only costs us the details.
       logger.debug({ reason: classifyError(err).error }, 'postgres stats query failed');
-      return {};
+      return { timings_ms };
     }
   }
 

@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import type { Checker, CheckDeps, Details, Outcome, RedisCheckConfig } from '../types';
 import { classifyError, type Classified } from './errors';
 import { Aborted, abortable } from './abortable';
+import { createPhases } from './phases';
 
 /** Shown in CLIENT LIST so operators can tell our connection apart. */
 export const REDIS_CONNECTION_NAME = 'health-aggregator';
@@ -92,12 +93,18 @@ export function createRedisCheck(config: RedisCheckConfig, deps: CheckDeps): Che
   }
 
   async function probeOnce(signal: AbortSignal): Promise<Details> {
+    const phases = createPhases();
+    const fresh = client?.status !== 'ready';
     const c = await connected(signal);
+    if (fresh) phases.lap('connect');
+    else phases.skip();
     const pong = await abortable(c.ping(), signal, drop);
     if (pong !== 'PONG') throw new Unexpected('unexpected reply to PING');
+    phases.lap('ping');
     const info = await abortable(c.info(), signal, drop);
     if (typeof info !== 'string' || !info.includes('redis_version:')) throw new Unexpected('unexpected reply to INFO');
-    return toDetails(parseInfo(info));
+    phases.lap('info');
+    return { ...toDetails(parseInfo(info)), timings_ms: phases.timings };
   }
 
   return {

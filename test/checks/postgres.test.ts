@@ -69,9 +69,17 @@ t.test('against a live server', async (t) => {
     t.teardown(() => checker.close());
     const first = await checkOnce(checker);
     const before = openSockets();
-    for (let i = 0; i < 5; i++) t.equal((await checkOnce(checker)).status, 'ok');
+    let last = first;
+    for (let i = 0; i < 5; i++) {
+      last = await checkOnce(checker);
+      t.equal(last.status, 'ok');
+    }
     t.equal(openSockets(), before, 'no new sockets for repeated probes');
     t.equal(first.status, 'ok');
+    // Phase timings say where the time went: connecting happens on the first probe only.
+    t.match(first.details?.timings_ms, { connect: Number, query: Number });
+    t.match(last.details?.timings_ms, { query: Number });
+    t.notOk('connect' in (last.details?.timings_ms as object), 'a reused connection has no connect phase');
   });
 
   const failures: { name: string; url: string; query?: string; kind: string; error: RegExp; secret?: string }[] = [
@@ -124,7 +132,7 @@ t.test('against a live server', async (t) => {
     t.teardown(() => checker.close());
     const outcome = await checkOnce(checker);
     t.equal(outcome.status, 'ok');
-    t.same(outcome.details, {});
+    t.same(Object.keys(outcome.details ?? {}), ['timings_ms'], 'no server facts, only how long the probe took');
     t.ok(logger.lines.some((l) => l.level === 'debug' && l.args.includes('postgres stats query failed')), 'the reason is logged at debug');
   });
 

@@ -56,9 +56,16 @@ t.test('a healthy server is ok with its facts in the details', async (t) => {
   t.ok((outcome.details?.used_memory_bytes as number) > 0, 'memory is in bytes');
   t.notOk('maxmemory_bytes' in (outcome.details ?? {}), 'no limit is left out, not reported as 0');
 
+  t.match(outcome.details?.timings_ms, { connect: Number, ping: Number, info: Number }, 'phases of the first probe');
+
   const before = openSockets();
-  for (let i = 0; i < 5; i++) t.equal((await checkOnce(checker)).status, 'ok');
+  let last = outcome;
+  for (let i = 0; i < 5; i++) {
+    last = await checkOnce(checker);
+    t.equal(last.status, 'ok');
+  }
   t.equal(openSockets(), before, 'probes reuse one connection');
+  t.notOk('connect' in (last.details?.timings_ms as object), 'a kept connection has no connect phase');
 });
 
 t.test('a stopped server is refused, and the same checker recovers after a restart', async (t) => {
