@@ -29,6 +29,15 @@ export interface Bucket extends Counts {
 
 export const emptyCounts = (): Counts => ({ ok: 0, degraded: 0, error: 0, unknown: 0, latencySum: 0, latencyCount: 0 });
 
+/** Counts one probe into a bucket (a latency that is not a finite, non-negative number is not averaged in). */
+function countProbe(b: Bucket, status: CheckStatus, durationMs: number): void {
+  b[status] += 1;
+  if (Number.isFinite(durationMs) && durationMs >= 0) {
+    b.latencySum += durationMs;
+    b.latencyCount += 1;
+  }
+}
+
 export function addInto(into: Counts, from: Counts): void {
   into.ok += from.ok;
   into.degraded += from.degraded;
@@ -61,12 +70,7 @@ export class BucketRing implements BucketSource {
 
   /** Counts one probe. */
   add(t: number, status: CheckStatus, durationMs: number): void {
-    const b = this.at(bucketStart(t));
-    b[status] += 1;
-    if (Number.isFinite(durationMs) && durationMs >= 0) {
-      b.latencySum += durationMs;
-      b.latencyCount += 1;
-    }
+    countProbe(this.at(bucketStart(t)), status, durationMs);
   }
 
   /** Adds counts into the bucket starting at `start` (a pending batch landing). */
@@ -131,12 +135,7 @@ export class PendingBuckets implements BucketSource {
   private readonly map = new Map<number, Bucket>();
 
   add(t: number, status: CheckStatus, durationMs: number): void {
-    const b = this.at(bucketStart(t));
-    b[status] += 1;
-    if (Number.isFinite(durationMs) && durationMs >= 0) {
-      b.latencySum += durationMs;
-      b.latencyCount += 1;
-    }
+    countProbe(this.at(bucketStart(t)), status, durationMs);
   }
 
   addCounts(start: number, counts: Counts): void {
