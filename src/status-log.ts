@@ -4,9 +4,10 @@ import type { CheckState, Logger } from './types';
 /**
  * One log line per status change: to error at ERROR (critical) or WARN,
  * recoveries at INFO, anything else at WARN (degraded, stale) or INFO (first result).
+ * A check in error whose cause is learnt later gets one more line naming the root.
  */
 export function logStatusChanges(store: ResultStore, log: Logger): () => void {
-  return store.onStatusChange((prev: CheckState, next: CheckState) => {
+  const line = (prev: CheckState, next: CheckState) => {
     const context = {
       check: next.name,
       type: next.type,
@@ -27,5 +28,11 @@ export function logStatusChanges(store: ResultStore, log: Logger): () => void {
     } else {
       log.warn(entry, message);
     }
-  });
+  };
+  const offChange = store.onStatusChange(line);
+  const offCause = store.onCauseLearnt(line);
+  return () => {
+    offChange();
+    offCause();
+  };
 }

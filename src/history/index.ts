@@ -31,10 +31,7 @@ export function feedHistory(store: ResultStore, history: HistoryStore, now: () =
   const offResult = store.onResult((name, result, state) =>
     history.record(name, { status: state.status, durationMs: result.durationMs, checkedAt: result.checkedAt }),
   );
-  // The store also reports a newly learnt cause with the status unchanged: not a change for incidents.
-  const offChange = store.onStatusChange((prev, next) => {
-    if (prev.status !== next.status) history.statusChanged(next.name, prev.status, next.status, now());
-  });
+  const offChange = store.onStatusChange((prev, next) => history.statusChanged(next.name, prev.status, next.status, now()));
   return () => {
     offResult();
     offChange();

@@ -124,10 +124,7 @@ export async function statusRoutes(app: FastifyInstance, opts: StatusRouteOption
         if (stream.writableLength > MAX_BUFFERED_BYTES) stream.end();
         else if (!stream.writableEnded) stream.write(text);
       };
-      const off = store.onStatusChange((prev, next) => {
-        // The store also reports a newly learnt cause with the status unchanged: nothing public changed.
-        if (prev.status !== next.status) send(event('status', change(prev, next)));
-      });
+      const off = store.onStatusChange((prev, next) => send(event('status', change(prev, next))));
       const heartbeat = setInterval(() => send(': heartbeat\n\n'), heartbeatMs).unref();
       let cleaned = false;
       const cleanup = () => {

@@ -29,12 +29,16 @@ export interface ResultStore {
   onResult(fn: ResultListener): () => void;
   /**
    * Called exactly once per change of a check's served status (logs, status
-   * page), including a result going stale, and once more when a check already
-   * in error learns its `causedBy` (then prev.status === next.status).
-   * Staleness is noticed lazily, on the next `snapshot()`/`get()`. Returns an
-   * unsubscribe function.
+   * page), including a result going stale. Staleness is noticed lazily, on the
+   * next `snapshot()`/`get()`. Returns an unsubscribe function.
    */
   onStatusChange(fn: StatusChangeListener): () => void;
+  /**
+   * Called when a check already in error learns its `causedBy` (its status
+   * unchanged): the dependency often crosses its own threshold a probe later,
+   * and the log must still name the root. Returns an unsubscribe function.
+   */
+  onCauseLearnt(fn: StatusChangeListener): () => void;
 }
 
 export interface ResultStoreOptions {
@@ -51,6 +55,7 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
   const raw: CheckState[] = checks.map((c) => Object.freeze(initialState(c)));
   const resultListeners = new Set<ResultListener>();
   const changeListeners = new Set<StatusChangeListener>();
+  const causeListeners = new Set<StatusChangeListener>();
 
   let version = 0;
   let current: Snapshot = freezeSnapshot(version, raw);
@@ -80,11 +85,11 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
     current = freezeSnapshot(version, withCausedBy(served, dependsOn));
     current.checks.forEach((next, i) => {
       const before = prev.checks[i]!;
-      // A cause learnt after the check turned error is news too: the dependency often
-      // crosses its own threshold a probe later, and the log must still name the root.
-      const causeLearnt = next.status === 'error' && next.causedBy !== null && next.causedBy !== before.causedBy;
-      if (before.status === next.status && !causeLearnt) return;
-      for (const fn of changeListeners) safely('status change', () => fn(before, next));
+      if (before.status !== next.status) {
+        for (const fn of changeListeners) safely('status change', () => fn(before, next));
+      } else if (next.status === 'error' && next.causedBy !== null && next.causedBy !== before.causedBy) {
+        for (const fn of causeListeners) safely('cause learnt', () => fn(before, next));
+      }
     });
   }
 
@@ -116,6 +121,10 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
     onStatusChange(fn) {
       changeListeners.add(fn);
       return () => void changeListeners.delete(fn);
+    },
+    onCauseLearnt(fn) {
+      causeListeners.add(fn);
+      return () => void causeListeners.delete(fn);
     },
   };
 }

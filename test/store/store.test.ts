@@ -140,7 +140,7 @@ t.test('causedBy is set in served states while the dependency is in error', asyn
   t.equal(store.get('api')?.status, 'error');
 });
 
-t.test('a check already in error that learns its cause is announced once more, with the cause', async (t) => {
+t.test('a check already in error that learns its cause is announced once more (as cause learnt, not a status change)', async (t) => {
   const clock = { t: 10 };
   const store = createResultStore(
     [makeConfig('cache', { failureThreshold: 2 }), makeConfig('api', { failureThreshold: 1, dependsOn: ['cache'] })],
@@ -148,9 +148,13 @@ t.test('a check already in error that learns its cause is announced once more, w
   );
   const changes: Array<[CheckState, CheckState]> = [];
   store.onStatusChange((prev, next) => changes.push([prev, next]));
+  store.onCauseLearnt((prev, next) => changes.push([prev, next]));
+  let statusOnly = 0;
+  store.onStatusChange(() => void statusOnly++);
   store.record('cache', probe('ok', 10));
   store.record('api', probe('ok', 10));
   changes.length = 0;
+  statusOnly = 0;
   store.record('api', probe('error', 11));
   t.same(changes.map(([p, n]) => [n.name, p.status, n.status, n.causedBy]), [['api', 'ok', 'error', null]], 'api turns error before cache does');
   store.record('cache', probe('error', 12));
@@ -166,6 +170,7 @@ t.test('a check already in error that learns its cause is announced once more, w
   );
   store.record('cache', probe('error', 14));
   t.equal(changes.length, 3, 'nothing new, nothing announced');
+  t.equal(statusOnly, 2, 'status-change listeners heard only the two real changes');
 });
 
 t.test('duplicate check names are refused', async (t) => {
