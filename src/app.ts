@@ -5,21 +5,19 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import { createChecker } from './checks/registry';
 import type { HealthContext } from './context';
 import { createHistory, feedHistory } from './history';
 import { installErrorHandling, installPressure, installRequestHooks } from './http-hooks';
 import { serverOptions } from './http-server';
 import { createLogger } from './logging';
 import { createMetrics } from './metrics';
+import { createProbing } from './probing';
 import { createScrubber, secretsOf } from './redact';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { probeRoutes } from './routes/probes';
 import { statusRoutes } from './routes/status';
-import { createScheduler } from './scheduler/scheduler';
 import { logStatusChanges } from './status-log';
-import { createResultStore } from './store/store';
 import type { Config } from './types';
 
 export interface AppDeps {
@@ -40,12 +38,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   const app = Fastify(serverOptions(logger as FastifyBaseLogger));
 
-  const store = createResultStore(config.checks);
-  const entries = config.checks.map((c) => ({
-    config: c,
-    checker: createChecker(c, { logger: app.log.child({ check: c.name, type: c.type }) }),
-  }));
-  const scheduler = createScheduler({ entries, store, logger: app.log });
+  const probing = createProbing(config.checks, app.log);
+  const { store, scheduler } = probing;
   const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
@@ -70,8 +64,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     scheduler.start();
   });
   app.addHook('onClose', async () => {
-    await scheduler.stop();
-    await Promise.allSettled(entries.map((e) => e.checker.close()));
+    await probing.close();
     await history.close();
   });
   return app;

@@ -3,11 +3,9 @@
  * critical check fails and 1 when one does. Uses the real scheduler (same
  * timeouts and error text as the service) without any HTTP server.
  */
-import { createChecker } from './checks/registry';
 import { createLogger } from './logging';
 import { createScrubber, secretsOf } from './redact';
-import { createScheduler } from './scheduler/scheduler';
-import { createResultStore } from './store/store';
+import { createProbing } from './probing';
 import type { CheckState, Config } from './types';
 import { checkEntry } from './views';
 
@@ -40,14 +38,11 @@ export async function runChecksOnce(config: Config, opts: { json: boolean }): Pr
     destination: process.stderr,
     scrub,
   });
-  const store = createResultStore(config.checks);
-  const entries = config.checks.map((c) => ({ config: c, checker: createChecker(c, { logger: logger.child({ check: c.name, type: c.type }) }) }));
-  const scheduler = createScheduler({ entries, store, logger });
+  const { store, scheduler, close } = createProbing(config.checks, logger);
   try {
     await scheduler.refresh();
   } finally {
-    await scheduler.stop();
-    await Promise.allSettled(entries.map((e) => e.checker.close()));
+    await close();
   }
   const snap = store.snapshot();
   const failed = snap.checks.some((c) => c.critical && c.status !== 'ok' && c.status !== 'degraded');
