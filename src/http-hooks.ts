@@ -8,6 +8,7 @@ import { errorCode, sendError } from './http-errors';
 import type { Metrics } from './metrics';
 import { traceIdOf } from './request-id';
 import type { PressureConfig } from './types';
+import { roundMs } from './units';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
@@ -33,7 +34,7 @@ export function installRequestHooks(app: FastifyInstance, opts: { metrics: Metri
     metrics.requestFinished({ method, route, status_code: String(reply.statusCode) }, elapsedMs / 1000);
     // Probes and scrapes arrive every few seconds; at INFO they would drown everything else.
     const level = probePaths.has(route) ? 'debug' : 'info';
-    req.log[level]({ duration_ms: Math.round(elapsedMs * 100) / 100, context: { method, route, status_code: reply.statusCode } }, 'request completed');
+    req.log[level]({ duration_ms: roundMs(elapsedMs), context: { method, route, status_code: reply.statusCode } }, 'request completed');
     done();
   });
 }

@@ -15,6 +15,7 @@
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { maskDeep, maskPii } from './mask';
+import { roundMs } from './units';
 
 /** The levels LOG_LEVEL accepts, case-insensitively. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -165,7 +166,7 @@ export function reshapeLine(raw: string, base: { service: string; environment: s
   if (message !== '') out.message = clean(message);
   if (requestId !== undefined) out.request_id = clean(String(requestId));
   if (traceId !== undefined) out.trace_id = clean(String(traceId));
-  if (duration !== undefined) out.duration_ms = Math.round(duration * 100) / 100;
+  if (duration !== undefined) out.duration_ms = roundMs(duration);
   if (Object.keys(context).length > 0) out.context = maskDeep(context, { text: clean, maxDepth: 8 });
   if (exception !== null) out.exception = exception;
   return JSON.stringify(out) + '\n';

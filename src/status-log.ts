@@ -1,5 +1,6 @@
 import type { ResultStore } from './store/store';
 import type { CheckState, Logger } from './types';
+import { roundMs } from './units';
 
 /**
  * One log line per status change: to error at ERROR (critical) or WARN,
@@ -18,7 +19,7 @@ export function logStatusChanges(store: ResultStore, log: Logger): () => void {
       ...(next.causedBy ? { caused_by: next.causedBy } : {}),
       consecutive_failures: next.consecutiveFailures,
     };
-    const entry = { context, ...(next.durationMs !== null ? { duration_ms: Math.round(next.durationMs * 100) / 100 } : {}) };
+    const entry = { context, ...(next.durationMs !== null ? { duration_ms: roundMs(next.durationMs) } : {}) };
     const message = `check ${next.name} is ${next.status}${next.causedBy ? ` (caused by ${next.causedBy})` : ''}`;
     if (next.status === 'error') {
       if (next.critical) log.error(entry, message);

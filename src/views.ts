@@ -5,6 +5,7 @@
  * the cost of sending a prepared string.
  */
 import type { CheckState, CheckType, ServiceInfo, Snapshot } from './types';
+import { roundMs } from './units';
 
 /** Summary status: only `ok` or `error` (a degraded service still answers 200 for Pingdom). */
 export function summaryStatus(snap: Snapshot): 'ok' | 'error' {
@@ -25,7 +26,7 @@ export function databaseField(snap: Snapshot): string {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const round2 = (n: number | null) => (n === null ? null : Math.round(n * 100) / 100);
+const round2 = (n: number | null) => (n === null ? null : roundMs(n));
 
 /** One check as served by `detailed` and `checks/:name`. */
 export function checkEntry(c: CheckState) {

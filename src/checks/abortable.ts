@@ -1,3 +1,12 @@
+import type { Outcome } from '../types';
+
+/**
+ * What a checker answers when its probe was aborted (or called with an aborted
+ * signal). The scheduler has usually recorded its own `timed out after N ms`
+ * already; this is for callers that are not the scheduler (close(), tests).
+ */
+export const TIMED_OUT: Outcome = { status: 'error', errorKind: 'timeout', error: 'timed out' };
+
 /** Thrown (as a rejection) by `abortable` when the probe's signal aborts. */
 export class Aborted extends Error {}
 

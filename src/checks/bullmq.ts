@@ -13,10 +13,10 @@ import type { BullmqCheckConfig, Checker, CheckDeps, Outcome } from '../types';
 import { classifyError } from './errors';
 import { addSample, growingForMs, type Sample } from './bullmq-trend';
 import { judgeQueues, type JobState, type QueueReport } from './bullmq-judge';
+import { TIMED_OUT } from './abortable';
 
 export const JOB_STATES: readonly JobState[] = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'];
 
-const TIMED_OUT: Outcome = { status: 'error', errorKind: 'timeout', error: 'timed out' };
 
 // How long trend samples are kept when `growingFor` is off (still reported in details).
 const DEFAULT_TREND_WINDOW_MS = 3_600_000;

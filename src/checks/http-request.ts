@@ -11,6 +11,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
+import { roundMs } from '../units';
 
 export interface HttpRequestOptions {
   readonly url: URL;
@@ -48,7 +49,6 @@ export interface HttpResponseSummary {
   readonly certValidTo: number | null;
 }
 
-const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /** Sends one request. Rejects with the driver's error (classify it), or an AbortError when `signal` aborts. */
 export function sendHttpRequest(opts: HttpRequestOptions, signal: AbortSignal): Promise<HttpResponseSummary> {
@@ -94,15 +94,15 @@ export function sendHttpRequest(opts: HttpRequestOptions, signal: AbortSignal): 
     req.on('socket', (socket: net.Socket) => {
       socket.once('lookup', () => {
         marks.lookup = performance.now();
-        timings.dns = round(marks.lookup - started);
+        timings.dns = roundMs(marks.lookup - started);
       });
       socket.once('connect', () => {
         marks.connect = performance.now();
-        timings.connect = round(marks.connect - marks.lookup);
+        timings.connect = roundMs(marks.connect - marks.lookup);
       });
       socket.once('secureConnect', () => {
         marks.secure = performance.now();
-        timings.tls = round(marks.secure - marks.connect);
+        timings.tls = roundMs(marks.secure - marks.connect);
         const validTo = (socket as tls.TLSSocket).getPeerCertificate().valid_to;
         const parsed = validTo ? Date.parse(validTo) : NaN;
         certValidTo = Number.isNaN(parsed) ? null : parsed;
@@ -110,7 +110,7 @@ export function sendHttpRequest(opts: HttpRequestOptions, signal: AbortSignal): 
     });
 
     req.on('response', (res) => {
-      timings.first_byte = round(performance.now() - (isHttps ? marks.secure : marks.connect));
+      timings.first_byte = roundMs(performance.now() - (isHttps ? marks.secure : marks.connect));
       const statusCode = res.statusCode ?? 0;
       const base = { statusCode, location: res.headers.location ?? null, timings, certValidTo };
       if (!opts.wantsBody(statusCode)) return done(null, { ...base, body: Buffer.alloc(0), bodyTooLarge: false });

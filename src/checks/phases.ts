@@ -1,3 +1,5 @@
+import { roundMs } from '../units';
+
 /**
  * Phase timings for a probe's details (`timings_ms`), in fractional ms with two
  * decimals. `duration_ms` stays the whole probe; these say where it went.
@@ -9,7 +11,7 @@ export function createPhases() {
     /** Records the time since the previous mark (or creation) under `name`. */
     lap(name: string): void {
       const now = performance.now();
-      timings[name] = Math.round((now - mark) * 100) / 100;
+      timings[name] = roundMs(now - mark);
       mark = now;
     },
     /** Restarts the clock without recording (for a phase that did not happen). */

@@ -12,7 +12,7 @@
 import { Client } from 'pg';
 import type { Checker, CheckDeps, Details, Outcome, PostgresCheckConfig } from '../types';
 import { classifyError } from './errors';
-import { Aborted, abortable } from './abortable';
+import { Aborted, abortable, TIMED_OUT } from './abortable';
 import { createPhases } from './phases';
 
 /** Shown in pg_stat_activity so DBAs can tell our sessions apart. */
@@ -35,7 +35,6 @@ interface StatsRow {
   database: string;
 }
 
-const TIMED_OUT: Outcome = { status: 'error', errorKind: 'timeout', error: 'timed out' };
 
 
 /**

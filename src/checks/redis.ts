@@ -10,13 +10,12 @@
 import { Redis } from 'ioredis';
 import type { Checker, CheckDeps, Details, Outcome, RedisCheckConfig } from '../types';
 import { classifyError, type Classified } from './errors';
-import { Aborted, abortable } from './abortable';
+import { Aborted, abortable, TIMED_OUT } from './abortable';
 import { createPhases } from './phases';
 
 /** Shown in CLIENT LIST so operators can tell our connection apart. */
 export const REDIS_CONNECTION_NAME = 'health-aggregator';
 
-const TIMED_OUT: Outcome = { status: 'error', errorKind: 'timeout', error: 'timed out' };
 
 
 /** The dependency answered, but not as a Redis should. */

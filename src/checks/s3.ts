@@ -8,10 +8,10 @@ import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Checker, CheckDeps, Details, Outcome, S3CheckConfig } from '../types';
 import { classifyS3Error } from './s3-errors';
+import { roundMs } from '../units';
 
 type Operation = 'head' | 'put' | 'get' | 'delete';
 
-const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /**
  * Creates an S3 checker with one client for its lifetime (one attempt per
@@ -66,7 +66,7 @@ export function createS3Check(config: S3CheckConfig, deps: CheckDeps): Checker {
       try {
         return await run();
       } finally {
-        timings[op] = round(performance.now() - started);
+        timings[op] = roundMs(performance.now() - started);
       }
     };
     const failed = (err: unknown, op: Operation): Outcome => {

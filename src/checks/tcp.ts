@@ -7,11 +7,11 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Checker, CheckDeps, Outcome, TcpCheckConfig } from '../types';
 import { classifyError } from './errors';
+import { roundMs } from '../units';
 
 /** Bytes of the peer's answer read at most while looking for `expect`. */
 export const TCP_MAX_READ_BYTES = 64 * 1024;
 
-const round = (ms: number): number => Math.round(ms * 100) / 100;
 
 /**
  * Creates a TCP checker. Each probe opens one fresh connection and destroys
@@ -51,11 +51,11 @@ function probe(config: TcpCheckConfig, signal: AbortSignal): Promise<Outcome> {
 
     socket.on('error', (err) => finish({ status: 'error', ...classifyError(err) }));
     socket.once('connect', () => {
-      details.connect_ms = round(performance.now() - started);
+      details.connect_ms = roundMs(performance.now() - started);
       if (!config.tls) onReady();
     });
     socket.once('secureConnect', () => {
-      details.tls_ms = round(performance.now() - started - (details.connect_ms ?? 0));
+      details.tls_ms = roundMs(performance.now() - started - (details.connect_ms ?? 0));
       onReady();
     });
 

@@ -3,6 +3,7 @@
  * probe cannot grow it; samples older than the window are skipped at read.
  */
 import { DAY } from './types';
+import { roundMs } from '../units';
 
 /** Samples kept per check (about 24 h at a 90 s interval; fewer hours for faster checks). */
 export const MAX_SAMPLES = 1000;
@@ -39,5 +40,5 @@ export class SampleRing {
 
 function rank(sorted: readonly number[], q: number): number {
   const v = sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-  return Math.round(v * 100) / 100;
+  return roundMs(v);
 }
