@@ -23,17 +23,22 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
   const guarded = auth ? { preHandler: auth } : {};
 
   // Serialised bodies for the latest snapshot only: rebuilt once per change, not per request.
-  let cached: { snap: Snapshot; summary: Prepared; detailed: Prepared } | null = null;
+  // (health+json is built on first use: most deployments never ask for it.)
+  let cached: { snap: Snapshot; summary: Prepared; detailed: Prepared; healthJson: string | null } | null = null;
   const bodies = (snap: Snapshot) => {
-    if (cached?.snap !== snap) cached = { snap, summary: prepareSummary(snap, info), detailed: prepareDetailed(snap, info) };
+    if (cached?.snap !== snap) cached = { snap, summary: prepareSummary(snap, info), detailed: prepareDetailed(snap, info), healthJson: null };
     return cached;
   };
 
   const sendDetailed = (reply: FastifyReply, accept: string | undefined) => {
     const snap = store.snapshot();
     reply.code(httpStatusFor(snap));
-    if (wantsHealthJson(accept)) return reply.type(HEALTH_JSON).send(JSON.stringify(healthJson(snap, info, new Date())));
-    return reply.type(JSON_TYPE).send(bodies(snap).detailed.render(new Date()));
+    const b = bodies(snap);
+    if (wantsHealthJson(accept)) {
+      b.healthJson ??= JSON.stringify(healthJson(snap, info, new Date()));
+      return reply.type(HEALTH_JSON).send(b.healthJson);
+    }
+    return reply.type(JSON_TYPE).send(b.detailed.render(new Date()));
   };
 
   probePaths.add(paths.summary);
