@@ -6,18 +6,18 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { HealthContext } from './context';
-import { createHistory, feedHistory } from './history';
-import { installErrorHandling, installPressure, installRequestHooks } from './http-hooks';
-import { serverOptions } from './http-server';
-import { createLogger } from './logging';
-import { createMetrics } from './metrics';
-import { createProbing } from './probing';
-import { createScrubber, secretsOf } from './redact';
+import { createHistory, feedHistory } from './status/history';
+import { installErrorHandling, installPressure, installRequestHooks } from './http/hooks';
+import { serverOptions } from './http/server-options';
+import { createLogger } from './observability/logging';
+import { createMetrics } from './observability/metrics';
+import { createProbing } from './scheduler/probing';
+import { createScrubber, secretsOf } from './observability/redact';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { probeRoutes } from './routes/probes';
 import { statusRoutes } from './routes/status';
-import { logStatusChanges } from './status-log';
+import { logStatusChanges } from './observability/status-log';
 import type { Config } from './types';
 
 export interface AppDeps {

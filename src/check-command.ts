@@ -3,11 +3,11 @@
  * critical check fails and 1 when one does. Uses the real scheduler (same
  * timeouts and error text as the service) without any HTTP server.
  */
-import { createLogger } from './logging';
-import { createScrubber, secretsOf } from './redact';
-import { createProbing } from './probing';
+import { createLogger } from './observability/logging';
+import { createScrubber, secretsOf } from './observability/redact';
+import { createProbing } from './scheduler/probing';
 import type { CheckState, Config } from './types';
-import { checkEntry } from './views';
+import { checkEntry } from './routes/views';
 
 export interface CheckReport {
   readonly exitCode: 0 | 1;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { runChecksOnce } from './check-command';
 import { ConfigError, loadConfig } from './config';
-import { redactConfig } from './redact';
+import { redactConfig } from './observability/redact';
 import { runServer } from './server';
 import type { Config } from './types';
 

@@ -1,5 +1,5 @@
-import type { HistoryStore } from './history/types';
-import type { Metrics } from './metrics';
+import type { HistoryStore } from './status/history/types';
+import type { Metrics } from './observability/metrics';
 import type { Scheduler } from './scheduler/scheduler';
 import type { ResultStore } from './store/store';
 import type { Config } from './types';

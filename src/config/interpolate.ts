@@ -9,7 +9,7 @@
  *   again, and neither are substituted values.
  * - Only values are interpolated, never keys.
  */
-import { isSecretName, redactUrl } from '../redact';
+import { isSecretName, redactUrl } from '../observability/redact';
 import { formatPath, type PathSegment } from './path';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -3,7 +3,7 @@
  * is allowed>`. Found values are shown quoted, with URL passwords redacted,
  * and never at all when the key (or the variable it came from) looks secret.
  */
-import { isSecretName, redactUrl } from '../redact';
+import { isSecretName, redactUrl } from '../observability/redact';
 import { formatPath } from './path';
 
 /** Placeholder in a message template for the value that was found. */

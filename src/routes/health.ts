@@ -1,10 +1,10 @@
 /** Summary, detailed, one check, refresh: thin readers of the store's snapshot. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { bearerAuth } from '../auth';
+import { bearerAuth } from '../http/auth';
 import type { RouteOptions } from '../context';
-import { sendError } from '../http-errors';
+import { sendError } from '../http/errors';
 import type { Snapshot } from '../types';
-import { checkEntry, healthJson, httpStatusFor, prepareDetailed, prepareSummary, type Prepared } from '../views';
+import { checkEntry, healthJson, httpStatusFor, prepareDetailed, prepareSummary, type Prepared } from './views';
 import { pathsFor } from './paths';
 import { checkEntrySchema, checkNameSchema, detailedSchema, errorSchema, summarySchema } from './schemas';
 

@@ -1,8 +1,8 @@
 /** Readiness and liveness: what Kubernetes and load balancers ask every few seconds. */
 import type { FastifyInstance } from 'fastify';
 import type { RouteOptions } from '../context';
-import { sendError } from '../http-errors';
-import { decideReadiness } from '../readiness';
+import { sendError } from '../http/errors';
+import { decideReadiness } from './readiness';
 import { pathsFor } from './paths';
 import { errorSchema, livenessSchema, readinessSchema } from './schemas';
 

@@ -1,6 +1,6 @@
 /** Response schemas: they document each route and let Fastify serialise objects fast. */
 import { CHECK_STATUSES, CHECK_TYPES, ERROR_KINDS } from '../types';
-import { errorSchema } from '../http-errors';
+import { errorSchema } from '../http/errors';
 
 const nullableString = { type: ['string', 'null'] } as const;
 

@@ -7,8 +7,8 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '../context';
-import { errorSchema, sendError } from '../http-errors';
-import { buildStatusBody, statusBodySchema } from '../history/status-body';
+import { errorSchema, sendError } from '../http/errors';
+import { buildStatusBody, statusBodySchema } from '../status/history/status-body';
 import type { CheckState, Snapshot } from '../types';
 import { STATUS_PAGE_CSP, STATUS_PAGE_HTML } from './status-page';
 

@@ -5,8 +5,8 @@
  * once per change and handed out as the same frozen object until the next.
  */
 import type { CheckConfig, CheckState, Logger, ProbeResult, Snapshot } from '../types';
-import { applyLatency, applyResult, initialState } from '../scheduler/thresholds';
-import { isStarted, overallStatus, withCausedBy } from './aggregate';
+import { applyLatency, applyResult, initialState } from '../state/thresholds';
+import { isStarted, overallStatus, withCausedBy } from '../state/aggregate';
 
 /** A result older than this many intervals is served as `unknown` (CONTRACT §5.1). */
 export const STALE_AFTER_INTERVALS = 3;

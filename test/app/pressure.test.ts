@@ -6,7 +6,7 @@
 import t from 'tap';
 import { buildApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
-import { createLogger } from '../../src/logging';
+import { createLogger } from '../../src/observability/logging';
 import { eventually, startApp } from '../support/app';
 
 t.test('under pressure: health routes shed with 503 + Retry-After, liveness and metrics answer, readiness says why', async (t) => {

@@ -9,7 +9,7 @@ import Fastify from 'fastify';
 import t from 'tap';
 import { parseConfig } from '../../src/config';
 import type { HealthContext } from '../../src/context';
-import { createMemoryHistory } from '../../src/history/memory';
+import { createMemoryHistory } from '../../src/status/history/memory';
 import { statusRoutes } from '../../src/routes/status';
 import { createResultStore, type StatusChangeListener } from '../../src/store/store';
 import { startRedis } from '../support/redis';

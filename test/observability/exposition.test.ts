@@ -15,7 +15,7 @@ const TARGET_LABELS = new Set(['job', 'instance']);
 
 /**
  * prom-client's default metrics that promtool flags; they come from the library,
- * not from src/metrics.ts, and are pinned so a new problem fails this test.
+ * not from src/observability/metrics.ts, and are pinned so a new problem fails this test.
  */
 const KNOWN_DEFAULT_METRIC_LINT = [
   'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
@@ -74,7 +74,7 @@ t.test('with default metrics on, as in production', async (t) => {
   });
 });
 
-t.test("the service's own metrics (src/metrics.ts) lint clean", async (t) => {
+t.test("the service's own metrics (src/observability/metrics.ts) lint clean", async (t) => {
   const svc = await startObservedService(t, { defaultMetrics: false });
   const text = await svc.metrics();
   for (const family of ['health_check_up', 'health_check_runs_total', 'health_bullmq_queue_jobs', 'http_request_duration_seconds']) {

@@ -2,8 +2,8 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
-import { createLogger } from '../../src/logging';
-import { createScrubber, secretsOf } from '../../src/redact';
+import { createLogger } from '../../src/observability/logging';
+import { createScrubber, secretsOf } from '../../src/observability/redact';
 import type { Config } from '../../src/types';
 
 export interface TestApp {

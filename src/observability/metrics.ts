@@ -1,0 +1,182 @@
+/**
+ * Every metric the service exports, defined once, on a registry per app (no
+ * global registry, so tests can build many apps in one process).
+ * Per-check state gauges are filled at scrape time from the store's snapshot:
+ * scraping is cheap and never probes, and staleness shows up as `unknown`.
+ * Labels are bounded: check names and types come from config, never a URL,
+ * host or error text.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CHECK_STATUSES, type CheckState, type ProbeResult, type Snapshot } from '../types';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** The exposition text, with every snapshot-derived gauge current. */
+  render(): Promise<string>;
+  /** Counts a finished probe and records its duration. */
+  observeProbe(name: string, type: string, result: ProbeResult): void;
+  /** A request has started (in-progress gauge). */
+  requestStarted(): void;
+  /** A response was sent, `seconds` after its request arrived. */
+  requestFinished(labels: { method: string; route: string; status_code: string }, seconds: number): void;
+}
+
+const STATE_VALUE: Readonly<Record<string, number>> = { ok: 1, degraded: 0.5, error: 0, unknown: 0 };
+
+interface BullmqQueueDetails {
+  counts?: Record<string, unknown>;
+  workers?: unknown;
+  oldest_waiting_age_s?: unknown;
+}
+
+function bullmqQueues(state: CheckState): Array<[string, BullmqQueueDetails]> {
+  if (state.type !== 'bullmq') return [];
+  const queues = (state.details as { queues?: Record<string, BullmqQueueDetails> }).queues;
+  return queues && typeof queues === 'object' ? Object.entries(queues) : [];
+}
+
+export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean }): Metrics {
+  const registry = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const checkUp = new Gauge({
+    name: 'health_check_up',
+    help: 'Whether the check is up (1 = ok or degraded, 0 = error or unknown).',
+    labelNames: ['check', 'type', 'critical'] as const,
+    registers,
+  });
+  const checkStatus = new Gauge({
+    name: 'health_check_status',
+    help: 'Current status of the check: 1 for the current state, 0 for the others.',
+    labelNames: ['check', 'type', 'status'] as const,
+    registers,
+  });
+  const checkDuration = new Gauge({
+    name: 'health_check_duration_seconds',
+    help: 'Duration of the last probe, in seconds.',
+    labelNames: ['check', 'type'] as const,
+    registers,
+  });
+  const lastSuccess = new Gauge({
+    name: 'health_check_last_success_timestamp_seconds',
+    help: 'Unix time of the last successful (ok or degraded) probe.',
+    labelNames: ['check', 'type'] as const,
+    registers,
+  });
+  const failures = new Gauge({
+    name: 'health_check_consecutive_failures',
+    help: 'Consecutive failed probes.',
+    labelNames: ['check', 'type'] as const,
+    registers,
+  });
+  const runs = new Counter({
+    name: 'health_check_runs_total',
+    help: 'Probes run, by result and failure reason (an error_kind, or none).',
+    labelNames: ['check', 'type', 'result', 'reason'] as const,
+    registers,
+  });
+  const overall = new Gauge({
+    name: 'health_status',
+    help: 'Overall health: 1 ok, 0.5 degraded, 0 error.',
+    registers,
+  });
+  const queueJobs = new Gauge({
+    name: 'health_bullmq_queue_jobs',
+    help: 'Jobs in a BullMQ queue, by state.',
+    labelNames: ['check', 'queue', 'state'] as const,
+    registers,
+  });
+  const queueWorkers = new Gauge({
+    name: 'health_bullmq_queue_workers',
+    help: 'Workers connected to a BullMQ queue.',
+    labelNames: ['check', 'queue'] as const,
+    registers,
+  });
+  const queueOldest = new Gauge({
+    name: 'health_bullmq_queue_oldest_waiting_age_seconds',
+    help: 'Age of the oldest waiting job in a BullMQ queue, in seconds (0 when none waits).',
+    labelNames: ['check', 'queue'] as const,
+    registers,
+  });
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers,
+  });
+  const requestDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration, in seconds.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers,
+  });
+  const requestChildren = new Map<string, { duration: { observe(v: number): void }; count: { inc(): void } }>();
+  const inProgress = new Gauge({
+    name: 'http_requests_in_progress',
+    help: 'HTTP requests being handled now.',
+    registers,
+  });
+
+  const configured = new Gauge({
+    name: 'health_checks_configured',
+    help: 'Number of configured dependency checks.',
+    registers,
+  });
+
+  // Snapshot-derived gauges are refreshed right before each scrape is rendered
+  // (not in a collect() hook: prom-client reads metrics in registration order,
+  // so a hook on one metric would leave the ones before it a scrape behind).
+  const refreshFromSnapshot = () => {
+    const snap = opts.snapshot();
+    configured.set(snap.checks.length);
+    overall.set(STATE_VALUE[snap.status] ?? 0);
+    checkUp.reset();
+    checkStatus.reset();
+    queueJobs.reset();
+    queueWorkers.reset();
+    queueOldest.reset();
+    for (const c of snap.checks) {
+      const up = c.status === 'ok' || c.status === 'degraded' ? 1 : 0;
+      checkUp.set({ check: c.name, type: c.type, critical: String(c.critical) }, up);
+      for (const s of CHECK_STATUSES) checkStatus.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);
+      failures.set({ check: c.name, type: c.type }, c.consecutiveFailures);
+      if (c.lastSuccessAt !== null) lastSuccess.set({ check: c.name, type: c.type }, c.lastSuccessAt / 1000);
+      for (const [queue, q] of bullmqQueues(c)) {
+        for (const [state, n] of Object.entries(q.counts ?? {})) {
+          if (typeof n === 'number') queueJobs.set({ check: c.name, queue, state }, n);
+        }
+        if (typeof q.workers === 'number') queueWorkers.set({ check: c.name, queue }, q.workers);
+        queueOldest.set({ check: c.name, queue }, typeof q.oldest_waiting_age_s === 'number' ? q.oldest_waiting_age_s : 0);
+      }
+    }
+  };
+
+  return {
+    registry,
+    render() {
+      refreshFromSnapshot();
+      return registry.metrics();
+    },
+    observeProbe(name, type, result) {
+      runs.inc({ check: name, type, result: result.status, reason: result.errorKind ?? 'none' });
+      checkDuration.set({ check: name, type }, result.durationMs / 1000);
+    },
+    requestStarted() {
+      inProgress.inc();
+    },
+    requestFinished(labels, seconds) {
+      inProgress.dec();
+      // Routes and codes are few: keep the labelled children instead of hashing labels twice per request.
+      const key = `${labels.method} ${labels.status_code} ${labels.route}`;
+      let child = requestChildren.get(key);
+      if (!child) {
+        child = { duration: requestDuration.labels(labels), count: requests.labels(labels) };
+        requestChildren.set(key, child);
+      }
+      child.duration.observe(seconds);
+      child.count.inc();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { ResultStore } from '../store/store';
+import type { CheckState, Logger } from '../types';
+import { roundMs } from '../units';
+
+/**
+ * One log line per status change: to error at ERROR (critical) or WARN,
+ * recoveries at INFO, anything else at WARN (degraded, stale) or INFO (first result).
+ * A check in error whose cause is learnt later gets one more line naming the root.
+ */
+export function logStatusChanges(store: ResultStore, log: Logger): () => void {
+  const line = (prev: CheckState, next: CheckState) => {
+    const context = {
+      check: next.name,
+      type: next.type,
+      critical: next.critical,
+      from: prev.status,
+      to: next.status,
+      ...(next.error ? { error: next.error, error_kind: next.errorKind } : {}),
+      ...(next.causedBy ? { caused_by: next.causedBy } : {}),
+      consecutive_failures: next.consecutiveFailures,
+    };
+    const entry = { context, ...(next.durationMs !== null ? { duration_ms: roundMs(next.durationMs) } : {}) };
+    const message = `check ${next.name} is ${next.status}${next.causedBy ? ` (caused by ${next.causedBy})` : ''}`;
+    if (next.status === 'error') {
+      if (next.critical) log.error(entry, message);
+      else log.warn(entry, message);
+    } else if (prev.status === 'error' || (prev.status === 'unknown' && next.status === 'ok')) {
+      log.info(entry, message);
+    } else {
+      log.warn(entry, message);
+    }
+  };
+  const offChange = store.onStatusChange(line);
+  const offCause = store.onCauseLearnt(line);
+  return () => {
+    offChange();
+    offCause();
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Readiness decision, kept pure so every case is a table row in a test.
+ * Public route: reasons are error kinds, never error text.
+ */
+import type { Snapshot } from '../types';
+
+export type NotReadyReason = 'starting' | 'shutting_down' | 'under_pressure';
+
+export interface ReadinessInput {
+  readonly shuttingDown: boolean;
+  readonly underPressure: boolean;
+  /** Check names to ignore (`?exclude=`). */
+  readonly exclude: ReadonlySet<string>;
+}
+
+export interface ReadinessResult {
+  readonly ready: boolean;
+  readonly body:
+    | { status: 'ok' }
+    | { status: 'error'; reason: NotReadyReason }
+    | { status: 'error'; failing: string[] };
+  /** `?verbose` lines, Kubernetes /readyz style. */
+  readonly lines: string[];
+}
+
+export function decideReadiness(snap: Snapshot, input: ReadinessInput): ReadinessResult {
+  const lines: string[] = [];
+  const failing: string[] = [];
+  let starting = false;
+  for (const c of snap.checks) {
+    if (input.exclude.has(c.name)) {
+      lines.push(`[+]${c.name} excluded: ok`);
+      continue;
+    }
+    if (!c.critical) {
+      lines.push(`[+]${c.name} ok (not critical: ${c.status})`);
+      continue;
+    }
+    if (c.checkedAt === null) {
+      starting = true;
+      lines.push(`[-]${c.name} failed: not checked yet`);
+    } else if (c.status === 'error' || c.status === 'unknown') {
+      failing.push(c.name);
+      lines.push(`[-]${c.name} failed: ${c.status === 'unknown' ? 'stale' : (c.errorKind ?? 'other')}`);
+    } else {
+      lines.push(`[+]${c.name} ok`);
+    }
+  }
+  if (input.shuttingDown) lines.push('[-]shutdown failed: shutting down');
+  if (input.underPressure) lines.push('[-]pressure failed: under pressure');
+
+  let body: ReadinessResult['body'];
+  if (input.shuttingDown) body = { status: 'error', reason: 'shutting_down' };
+  else if (input.underPressure) body = { status: 'error', reason: 'under_pressure' };
+  else if (failing.length > 0) body = { status: 'error', failing };
+  else if (starting) body = { status: 'error', reason: 'starting' };
+  else body = { status: 'ok' };
+  const ready = body.status === 'ok';
+  lines.push(ready ? 'readyz check passed' : 'readyz check failed');
+  return { ready, body, lines };
+}

@@ -1,0 +1,130 @@
+/**
+ * Pure functions from a Snapshot to response bodies. Bodies that only change
+ * when the snapshot changes are serialised once per snapshot and cached; a
+ * request then only splices in its timestamp. This keeps the hot path at about
+ * the cost of sending a prepared string.
+ */
+import type { CheckState, CheckType, ServiceInfo, Snapshot } from '../types';
+import { roundMs } from '../units';
+
+/** Summary status: only `ok` or `error` (a degraded service still answers 200 for Pingdom). */
+export function summaryStatus(snap: Snapshot): 'ok' | 'error' {
+  return snap.status === 'error' ? 'error' : 'ok';
+}
+
+export function httpStatusFor(snap: Snapshot): 200 | 503 {
+  return snap.status === 'error' ? 503 : 200;
+}
+
+/** `connected` / `disconnected` / `unknown` / `not_configured` from the check named database, else the first postgres check. */
+export function databaseField(snap: Snapshot): string {
+  const db = snap.checks.find((c) => c.name === 'database') ?? snap.checks.find((c) => c.type === 'postgres');
+  if (!db) return 'not_configured';
+  if (db.status === 'ok' || db.status === 'degraded') return 'connected';
+  if (db.status === 'error') return 'disconnected';
+  return 'unknown';
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const round2 = (n: number | null) => (n === null ? null : roundMs(n));
+
+/** One check as served by `detailed` and `checks/:name`. */
+export function checkEntry(c: CheckState) {
+  return {
+    type: c.type,
+    status: c.status,
+    critical: c.critical,
+    duration_ms: round2(c.durationMs),
+    checked_at: iso(c.checkedAt),
+    last_success_at: iso(c.lastSuccessAt),
+    consecutive_failures: c.consecutiveFailures,
+    error: c.error,
+    error_kind: c.errorKind,
+    caused_by: c.causedBy,
+    details: c.details,
+  };
+}
+
+const TIMESTAMP_MARK = '\u0000timestamp\u0000';
+
+/** A body serialised once, with the timestamp spliced in per request. */
+export interface Prepared {
+  render(now: Date): string;
+}
+
+function prepare(body: Record<string, unknown>, indent?: number): Prepared {
+  const text = JSON.stringify({ ...body, timestamp: TIMESTAMP_MARK }, null, indent);
+  const [head, tail] = text.split(JSON.stringify(TIMESTAMP_MARK)) as [string, string];
+  return { render: (now) => `${head}"${now.toISOString()}"${tail}` };
+}
+
+export function prepareSummary(snap: Snapshot, info: ServiceInfo): Prepared {
+  // Key order matters to humans reading it; two-space indent keeps `"status": "ok"` literal for Pingdom.
+  return prepare(
+    {
+      status: summaryStatus(snap),
+      version: info.version,
+      git_sha: info.gitSha,
+      database: databaseField(snap),
+      environment: info.environment,
+      node_version: process.versions.node,
+    },
+    2,
+  );
+}
+
+export function prepareDetailed(snap: Snapshot, info: ServiceInfo): Prepared {
+  const checks: Record<string, unknown> = {};
+  for (const c of snap.checks) checks[c.name] = checkEntry(c);
+  const text = prepare({
+    status: snap.status,
+    service: info.name,
+    version: info.version,
+    git_sha: info.gitSha,
+    environment: info.environment,
+  });
+  const checksJson = JSON.stringify(checks);
+  return { render: (now) => text.render(now).slice(0, -1) + `,"checks":${checksJson}}` };
+}
+
+const COMPONENT_TYPE: Readonly<Record<CheckType, string>> = {
+  postgres: 'datastore',
+  redis: 'datastore',
+  s3: 'datastore',
+  http: 'component',
+  bullmq: 'component',
+  tcp: 'system',
+};
+
+const IETF_STATUS = { ok: 'pass', degraded: 'warn', error: 'fail', unknown: 'warn' } as const;
+
+/**
+ * The IETF "Health Check Response Format for HTTP APIs" draft shape.
+ * A critical unknown is `fail` (the service cannot vouch for it).
+ */
+export function healthJson(snap: Snapshot, info: ServiceInfo, now: Date) {
+  const checks: Record<string, unknown[]> = {};
+  for (const c of snap.checks) {
+    const status = c.status === 'unknown' && c.critical ? 'fail' : IETF_STATUS[c.status];
+    const base = {
+      componentId: c.name,
+      componentType: COMPONENT_TYPE[c.type],
+      status,
+      time: iso(c.checkedAt) ?? now.toISOString(),
+      ...(c.error ? { output: c.causedBy ? `${c.error} (caused by ${c.causedBy})` : c.error } : {}),
+    };
+    checks[`${c.name}:responseTime`] = [{ ...base, observedValue: round2(c.durationMs), observedUnit: 'ms' }];
+    const d = c.details as Record<string, unknown>;
+    if (c.type === 'postgres' && typeof d.connections === 'number') {
+      checks[`${c.name}:connections`] = [{ ...base, observedValue: d.connections, observedUnit: 'connections' }];
+    }
+  }
+  return {
+    status: IETF_STATUS[snap.status],
+    version: info.version.split('.')[0] ?? info.version,
+    releaseId: info.gitSha ? `${info.version}+${info.gitSha}` : info.version,
+    serviceId: info.name,
+    description: `health of ${info.name} (${info.environment})`,
+    checks,
+  };
+}

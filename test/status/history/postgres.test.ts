@@ -1,0 +1,97 @@
+/**
+ * PostgreSQL history on its own, against a real server, with a fast round:
+ * replicas add into the same buckets and join one incident, a close after a
+ * restart ends what the last process left open, close() flushes, and a
+ * database that never answers does not hold close().
+ */
+import t from 'tap';
+import { createPostgresHistory } from '../../../src/status/history/postgres';
+import { HOUR } from '../../../src/status/history/types';
+import { startBlackhole } from '../../support/blackhole';
+import { startPostgres } from '../../support/postgres';
+import { eventually } from '../../support/app';
+
+const silent = { warn: () => undefined, info: () => undefined };
+
+t.test('two replicas add into the same buckets and share one incident; a restart closes it', async (t) => {
+  const pg = await startPostgres();
+  t.teardown(() => pg.destroy());
+  const open = (service = 'svc') => {
+    const h = createPostgresHistory({ url: pg.url, service, checks: ['db'], logger: silent, tickMs: 100 });
+    t.teardown(() => h.close());
+    return h;
+  };
+  const a = open();
+  const b = open();
+  const other = open('another-service');
+  const now = Date.now();
+  for (let i = 0; i < 3; i += 1) a.record('db', { status: 'ok', durationMs: 5, checkedAt: now - i });
+  b.record('db', { status: 'error', durationMs: 5, checkedAt: now });
+  other.record('db', { status: 'error', durationMs: 5, checkedAt: now });
+  a.statusChanged('db', 'ok', 'degraded', now - 2000);
+  await eventually(() => b.incidents(10).length === 1, "b reads a's incident");
+  b.statusChanged('db', 'degraded', 'error', now - 1000);
+
+  await eventually(() => a.uptime('db')['24h'] === 75 && b.uptime('db')['24h'] === 75, 'both read 3 ok + 1 error = 75 %');
+  t.same(other.uptime('db')['24h'], 0, 'another service sharing the database is kept apart');
+  const joined = await eventually(() => {
+    const [i] = a.incidents(10);
+    return i?.status === 'error' ? i : null;
+  }, 'a sees the escalation b wrote');
+  t.equal(joined.start, now - 2000, 'one incident: b joined the open one instead of opening its own');
+  t.equal(a.incidents(10).length, 1);
+  t.equal(a.buckets('db', 2, HOUR).at(-1)?.status, 'error');
+
+  await a.close();
+  await b.close();
+  // A new process's first result is ok: the incident the last one left open ends.
+  const c = open();
+  await eventually(() => c.incidents(10).length === 1, 'c reads the open incident');
+  t.equal(c.incidents(10)[0]?.end, null);
+  c.statusChanged('db', 'unknown', 'ok', now);
+  t.equal(c.incidents(10)[0]?.end, now, 'closed at once in memory');
+  const d = open();
+  await eventually(() => d.incidents(10)[0]?.end === now, 'and in PostgreSQL');
+});
+
+t.test('close() writes what is pending', async (t) => {
+  const pg = await startPostgres();
+  t.teardown(() => pg.destroy());
+  const now = Date.now();
+  const opts = { url: pg.url, service: 's', checks: ['db'], logger: silent, tickMs: 60_000 };
+  const seed = createPostgresHistory(opts);
+  seed.statusChanged('db', 'ok', 'degraded', now - 5000);
+  seed.statusChanged('db', 'degraded', 'ok', now - 4000);
+  await seed.close();
+  // A long round: once its first round has read the seed back, only close() can write what follows.
+  const a = createPostgresHistory(opts);
+  await eventually(() => a.incidents(5).length === 1, 'a finished its first round');
+  a.record('db', { status: 'ok', durationMs: 1, checkedAt: now });
+  a.statusChanged('db', 'ok', 'error', now);
+  await a.close();
+  const b = createPostgresHistory(opts);
+  t.teardown(() => b.close());
+  await eventually(() => b.uptime('db')['24h'] === 100 && b.incidents(5).length === 2, 'b reads what a wrote on close');
+  t.equal(b.incidents(5)[0]?.end, null, 'the open incident');
+});
+
+t.test('a database that accepts and never answers: one WARN, reads still answer, close() is bounded', async (t) => {
+  const hole = await startBlackhole();
+  t.teardown(() => hole.close());
+  const warns: unknown[] = [];
+  const h = createPostgresHistory({
+    url: `postgres://u:secret-pw@127.0.0.1:${hole.port}/db`,
+    service: 's',
+    checks: ['db'],
+    logger: { warn: (...args: unknown[]) => void warns.push(args), info: () => undefined },
+    tickMs: 50,
+  });
+  h.record('db', { status: 'ok', durationMs: 1, checkedAt: Date.now() });
+  t.same(h.uptime('db')['24h'], 100, 'reads come from memory, not the database');
+  await eventually(() => warns.length > 0, 'a WARN after the connect timeout', 20_000);
+  t.equal(warns.length, 1);
+  t.notMatch(JSON.stringify(warns), /secret-pw|127\.0\.0\.1/, 'the WARN names no secret or host');
+  const started = Date.now();
+  await h.close();
+  t.ok(Date.now() - started < 8_000, `close() took ${Date.now() - started} ms (bounded by its wait, not the blackhole)`);
+});
