@@ -1,4 +1,4 @@
-import type { ResultStore } from '../store/store';
+import type { ResultStore, StatusChangeListener } from '../store/store';
 import type { CheckState, Logger } from '../types';
 import { roundMs } from '../units';
 
@@ -30,8 +30,10 @@ export function logStatusChanges(store: ResultStore, log: Logger): () => void {
       log.warn(entry, message);
     }
   };
-  const offChange = store.onStatusChange(line);
-  const offCause = store.onCauseLearnt(line);
+  // A change adopted from a cluster peer was logged by the replica that decided it.
+  const decidedLine: StatusChangeListener = (prev, next, meta) => meta.decided && line(prev, next);
+  const offChange = store.onStatusChange(decidedLine);
+  const offCause = store.onCauseLearnt(decidedLine);
   return () => {
     offChange();
     offCause();

@@ -12,11 +12,30 @@ import { isStarted, overallStatus, withCausedBy } from '../state/aggregate';
 export const STALE_AFTER_INTERVALS = 3;
 
 export type ResultListener = (name: string, result: ProbeResult, state: CheckState) => void;
-export type StatusChangeListener = (prev: CheckState, next: CheckState) => void;
+/**
+ * Who made a status change. `decided` is true when this process made the
+ * decision (its own probe, or staleness it judged itself) and false when it
+ * only adopted a state decided elsewhere (a cluster peer, see `adopt`).
+ * Effects that must happen once per cluster (history, incidents,
+ * notifications, the status-change log line) act only on decided changes;
+ * what serves this replica's own readers (SSE, metrics) acts on every change.
+ */
+export interface StatusChangeMeta {
+  readonly decided: boolean;
+}
+
+export type StatusChangeListener = (prev: CheckState, next: CheckState, meta: StatusChangeMeta) => void;
 
 export interface ResultStore {
   /** Records one probe's result for check `name` (thresholds and degradedLatency applied). Throws on an unknown name. */
   record(name: string, result: ProbeResult): void;
+  /**
+   * Serves a state decided elsewhere (a cluster peer's result, with its
+   * threshold counters) as it is: no thresholds or degradedLatency applied,
+   * no result listeners called. Status changes it causes are reported with
+   * `decided: false`. Throws on an unknown name.
+   */
+  adopt(name: string, state: CheckState): void;
   /**
    * The current Snapshot. O(1) while nothing changed: the same frozen object
    * is returned until a result is recorded or a result goes stale (older than
@@ -48,6 +67,9 @@ export interface ResultStoreOptions {
   readonly logger?: Pick<Logger, 'error'>;
 }
 
+const DECIDED: StatusChangeMeta = Object.freeze({ decided: true });
+const ADOPTED: StatusChangeMeta = Object.freeze({ decided: false });
+
 export function createResultStore(checks: readonly CheckConfig[], opts: ResultStoreOptions = {}): ResultStore {
   const now = opts.now ?? Date.now;
   const index = indexByName(checks);
@@ -70,7 +92,7 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
     }
   };
 
-  function recompute(t: number): void {
+  function recompute(t: number, meta: StatusChangeMeta = DECIDED): void {
     let deadline = Infinity;
     const served = raw.map((s, i) => {
       const limit = STALE_AFTER_INTERVALS * checks[i]!.interval;
@@ -86,9 +108,9 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
     current.checks.forEach((next, i) => {
       const before = prev.checks[i]!;
       if (before.status !== next.status) {
-        for (const fn of changeListeners) safely('status change', () => fn(before, next));
+        for (const fn of changeListeners) safely('status change', () => fn(before, next, meta));
       } else if (next.status === 'error' && next.causedBy !== null && next.causedBy !== before.causedBy) {
-        for (const fn of causeListeners) safely('cause learnt', () => fn(before, next));
+        for (const fn of causeListeners) safely('cause learnt', () => fn(before, next, meta));
       }
     });
   }
@@ -108,6 +130,12 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
       recompute(now());
       const state = current.checks[i]!;
       for (const fn of resultListeners) safely('result', () => fn(name, adjusted, state));
+    },
+    adopt(name, state) {
+      const i = index.get(name);
+      if (i === undefined) throw new Error(`no check named "${name}" in the result store`);
+      raw[i] = Object.freeze({ ...state, causedBy: null });
+      recompute(now(), ADOPTED);
     },
     snapshot,
     get(name) {

@@ -176,3 +176,19 @@ t.test('a check already in error that learns its cause is announced once more (a
 t.test('duplicate check names are refused', async (t) => {
   t.throws(() => createResultStore([makeConfig('a'), makeConfig('a')]), /duplicate check name "a"/);
 });
+
+t.test('adopt serves a state decided elsewhere as it is, and reports its changes as not decided here', async (t) => {
+  const store = createResultStore([makeConfig('db', { failureThreshold: 3 })], { now: () => 1_000 });
+  const metas: boolean[] = [];
+  let results = 0;
+  store.onStatusChange((_p, _n, meta) => metas.push(meta.decided));
+  store.onResult(() => void results++);
+  const peer = { ...store.get('db')!, status: 'error' as const, checkedAt: 900, consecutiveFailures: 3, error: 'connection refused', errorKind: 'refused' as const };
+  store.adopt('db', peer);
+  t.equal(store.get('db')!.status, 'error', 'no threshold applied to an adopted state');
+  t.equal(store.get('db')!.consecutiveFailures, 3, 'counters kept');
+  t.equal(results, 0, 'no result listener for a state probed elsewhere');
+  store.record('db', probe('ok', 950));
+  t.same(metas, [false, true], 'adopted change not decided here; own probe decided');
+  t.throws(() => store.adopt('nope', peer), /no check named/);
+});

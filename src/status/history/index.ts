@@ -31,7 +31,8 @@ export function feedHistory(store: ResultStore, history: HistoryStore, now: () =
   const offResult = store.onResult((name, result, state) =>
     history.record(name, { status: state.status, durationMs: result.durationMs, checkedAt: result.checkedAt }),
   );
-  const offChange = store.onStatusChange((prev, next) => history.statusChanged(next.name, prev.status, next.status, now()));
+  // Incidents are opened once per cluster: by the replica that decided the change.
+  const offChange = store.onStatusChange((prev, next, meta) => meta.decided && history.statusChanged(next.name, prev.status, next.status, now()));
   return () => {
     offResult();
     offChange();
