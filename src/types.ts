@@ -202,6 +202,8 @@ export interface ServerConfig {
   /** ms between SIGTERM (readiness fails) and closing the server. Default 5 s. */
   readonly shutdownDelay: number;
   readonly corsOrigins: readonly string[];
+  /** "" = the operator API (CONTRACT §4.7) is disabled. Default $HEALTH_ADMIN_TOKEN, else "". Secret. */
+  readonly adminToken: string;
 }
 
 export interface PressureConfig {
@@ -215,11 +217,79 @@ export interface PressureConfig {
 
 export type StorageConfig = { readonly type: 'memory' } | { readonly type: 'postgres'; readonly url: string };
 
+/** Replicas that share work and results (CONTRACT §5.6); null when not clustered. */
+export interface ClusterConfig {
+  /** PostgreSQL URL of the shared store. Secret (its password). */
+  readonly url: string;
+  readonly mode: 'shard' | 'quorum';
+  /** quorum mode: observers that must see a failure; null = a majority of live members. */
+  readonly quorum: number | null;
+  /** This replica's location label. Default: the host name. */
+  readonly location: string;
+  /** ms a member may stay silent before it is presumed dead. Default 10 s, at least 3 s. */
+  readonly leaseTime: number;
+}
+
+/** The public status page (CONTRACT §3.1 statusPage, §4.6, §4.8, §4.9). */
+export interface StatusPageConfig {
+  /** false: /status, /api/status*, /api/v2/*, feeds and badges answer 404. Default true. */
+  readonly enabled: boolean;
+  /** Default: service.name. */
+  readonly title: string;
+  /** Default "". */
+  readonly description: string;
+  /** The page's public address (feeds, notifications, summary.json); "" when not set. */
+  readonly url: string;
+  /** Checks probed and served on /api/health but never shown publicly. */
+  readonly hidden: readonly string[];
+}
+
+/** A recurring maintenance window from config (CONTRACT §3.1 maintenance, §5.8). */
+export interface MaintenanceWindowConfig {
+  readonly name: string;
+  readonly checks: readonly string[];
+  /** Cron, 5 fields. */
+  readonly schedule: string;
+  /** ms. */
+  readonly duration: number;
+  /** IANA zone. Default UTC. */
+  readonly timezone: string;
+}
+
+export const NOTIFIER_TYPES = ['webhook', 'slack', 'pagerduty'] as const;
+export type NotifierType = (typeof NOTIFIER_TYPES)[number];
+export const NOTIFY_EVENTS = ['error', 'degraded', 'recovery', 'incident', 'maintenance'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/** One notification target (CONTRACT §3.1 notifications, §5.7). Its url, routingKey and secret are secrets. */
+export interface NotifierConfig {
+  readonly name: string;
+  readonly type: NotifierType;
+  /** Delivery URL (pagerduty: default https://events.pagerduty.com/v2/enqueue). */
+  readonly url: string;
+  /** pagerduty only; "" otherwise. */
+  readonly routingKey: string;
+  /** Check names it hears about; null = every check. */
+  readonly checks: readonly string[] | null;
+  /** Default [error, recovery]. */
+  readonly on: readonly NotifyEvent[];
+  /** ms the new state must last before sending. Default 0. */
+  readonly after: number;
+  /** ms between reminders while it lasts; null = never. */
+  readonly repeat: number | null;
+  /** webhook only: HMAC-SHA256 key for X-Health-Signature; "" = unsigned. */
+  readonly secret: string;
+}
+
 export interface Config {
   readonly service: ServiceInfo;
   readonly server: ServerConfig;
   readonly pressure: PressureConfig;
   readonly storage: StorageConfig;
+  readonly cluster: ClusterConfig | null;
+  readonly statusPage: StatusPageConfig;
+  readonly maintenance: readonly MaintenanceWindowConfig[];
+  readonly notifications: readonly NotifierConfig[];
   readonly checks: readonly CheckConfig[];
   /** Where the config came from: a file path, or "environment" (zero-config). */
   readonly source: string;

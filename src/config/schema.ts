@@ -9,6 +9,7 @@
  * - service.gitSha: $GIT_SHA, else ""
  * - server.port: $PORT, else 8080
  * - server.detailsToken: $HEALTH_DETAILS_TOKEN, else "" (so setting the variable always protects the detail routes)
+ * - server.adminToken: $HEALTH_ADMIN_TOKEN, else "" (the operator API stays disabled)
  * - an s3 check's region: $AWS_REGION, else "us-east-1"
  * These values are validated like file values, and problems name the variable.
  */
@@ -24,11 +25,15 @@ import {
   pressureSchema,
   serverSchema,
   serviceSchema,
+  statusPageSchema,
   STORAGE_TYPES,
   storageSchemas,
   type Defaults,
 } from './sections-schema';
 import { z } from 'zod';
+import { parseCluster } from './cluster-schema';
+import { parseMaintenance } from './maintenance-schema';
+import { parseNotifications } from './notifications-schema';
 
 type Mapping = Record<string, unknown>;
 
@@ -41,12 +46,13 @@ const ENV_DEFAULTS: readonly (readonly [section: string, key: string, vars: read
   ['service', 'gitSha', ['GIT_SHA']],
   ['server', 'port', ['PORT']],
   ['server', 'detailsToken', ['HEALTH_DETAILS_TOKEN']],
+  ['server', 'adminToken', ['HEALTH_ADMIN_TOKEN']],
 ];
 
 /** A copy of `doc` with absent sections as {} and environment defaults filled in (recorded in provenance). */
 function withEnvDefaults(doc: Mapping, env: Env, problems: Problems): Mapping {
   const out: Mapping = { ...doc };
-  for (const section of ['service', 'server', 'pressure', 'defaults']) {
+  for (const section of ['service', 'server', 'pressure', 'defaults', 'statusPage']) {
     if (out[section] === undefined || out[section] === null) out[section] = {};
     else if (isMapping(out[section])) out[section] = { ...out[section] };
   }
@@ -140,6 +146,10 @@ const rootSchema = (version: string) =>
     pressure: pressureSchema,
     defaults: defaultsSchema,
     storage: z.unknown().optional(),
+    cluster: z.unknown().optional(),
+    statusPage: statusPageSchema,
+    maintenance: z.unknown().optional(),
+    notifications: z.unknown().optional(),
     checks: z.unknown().optional(),
   });
 
@@ -164,14 +174,30 @@ export function validateDocument(doc: Mapping, opts: ValidateOptions, problems: 
   checkDependencies(parsed, known, problems);
   checkTimeouts(parsed, sections?.defaults, problems);
   checkOptionPairs(parsed, problems);
-  if (problems.lines.length > 0 || !sections || !storage) return undefined;
+  const cluster = parseCluster(raw.cluster, problems);
+  const checkSet = new Set(known.keys());
+  const maintenance = parseMaintenance(raw.maintenance, checkSet, problems);
+  const notifications = parseNotifications(raw.notifications, checkSet, problems);
+  checkHidden(sections?.statusPage.hidden ?? [], checkSet, problems);
+  if (problems.lines.length > 0 || !sections || !storage || cluster === undefined || !maintenance || !notifications) return undefined;
   const { defaults } = sections;
   return {
     service: sections.service,
     server: sections.server,
     pressure: sections.pressure,
     storage,
+    cluster,
+    statusPage: { ...sections.statusPage, title: sections.statusPage.title ?? sections.service.name, url: sections.statusPage.url ?? '' },
+    maintenance,
+    notifications,
     checks: parsed.map(({ check }) => resolveCheck(check, defaults)),
     source: opts.source,
   };
+}
+
+/** statusPage.hidden must name configured checks: a typo would silently publish the check it meant to hide. */
+function checkHidden(hidden: readonly string[], known: ReadonlySet<string>, problems: Problems): void {
+  hidden.forEach((name, i) => {
+    if (!known.has(name)) problems.add(['statusPage', 'hidden', i], `${FOUND} is not the name of a check`, name);
+  });
 }

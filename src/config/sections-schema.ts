@@ -1,6 +1,6 @@
 /** Schemas and static defaults of the top-level sections other than `checks`. */
 import { z } from 'zod';
-import { bool, bytes, duration, fail, int, optional, text, uniqueList, url, required, type Parser } from './fields';
+import { bool, bytes, duration, emptyAsNull, fail, int, optional, text, uniqueList, url, required, type Parser } from './fields';
 import { FOUND } from './problems';
 
 const basePath: Parser<string> = (value) => {
@@ -39,6 +39,16 @@ export const serverSchema = z.strictObject({
   detailsToken: optional(text({ allowEmpty: true }), ''),
   shutdownDelay: optional(duration({ timer: true }), 5_000),
   corsOrigins: optional(uniqueList(origin), [] as string[]),
+  adminToken: optional(text({ allowEmpty: true }), ''),
+});
+
+/** `title` is resolved to service.name when absent (see schema.ts); `hidden` names are checked against the checks. */
+export const statusPageSchema = z.strictObject({
+  enabled: optional(bool(), true),
+  title: optional(text({ numbers: true }), null),
+  description: optional(text({ numbers: true, allowEmpty: true }), ''),
+  url: optional(emptyAsNull(url('http')), null),
+  hidden: optional(uniqueList(text()), [] as string[]),
 });
 
 export const pressureSchema = z.strictObject({

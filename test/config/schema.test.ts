@@ -40,9 +40,14 @@ t.test('the contract example normalises to exactly the documented defaults', asy
       detailsToken: '',
       shutdownDelay: 5_000,
       corsOrigins: ['https://status.example.com'],
+      adminToken: '',
     },
     pressure: { maxEventLoopDelay: 1_000, maxHeapUsedBytes: 0, maxRssBytes: 0 },
     storage: { type: 'memory' },
+    cluster: null,
+    statusPage: { enabled: true, title: 'asset-anchor-api', description: '', url: '', hidden: [] },
+    maintenance: [],
+    notifications: [],
     checks: [
       {
         ...COMMON,
@@ -124,12 +129,24 @@ t.test('an almost empty file gets every default', async (t) => {
   const config = parseConfig('checks: []', {}, 'x.yml');
   t.strictSame(config, {
     service: { name: 'health-aggregator', environment: 'development', version: PACKAGE_VERSION, gitSha: '' },
-    server: { host: '0.0.0.0', port: 8080, basePath: '/api/health', detailsToken: '', shutdownDelay: 5_000, corsOrigins: [] },
+    server: { host: '0.0.0.0', port: 8080, basePath: '/api/health', detailsToken: '', shutdownDelay: 5_000, corsOrigins: [], adminToken: '' },
     pressure: { maxEventLoopDelay: 1_000, maxHeapUsedBytes: 0, maxRssBytes: 0 },
     storage: { type: 'memory' },
+    cluster: null,
+    statusPage: { enabled: true, title: 'health-aggregator', description: '', url: '', hidden: [] },
+    maintenance: [],
+    notifications: [],
     checks: [],
     source: 'x.yml',
   });
+});
+
+t.test('statusPage: title defaults to the service name, hidden must name checks', async (t) => {
+  const config = parseConfig('service: {name: api}\nstatusPage: {title: Asset Anchor status, url: https://status.example.com, hidden: [db]}\nchecks: [{name: db, type: tcp, host: h, port: 1}]', {}, 'x.yml');
+  t.strictSame(config.statusPage, { enabled: true, title: 'Asset Anchor status', description: '', url: 'https://status.example.com', hidden: ['db'] });
+  t.equal(parseConfig('service: {name: api}', {}, 'x.yml').statusPage.title, 'api');
+  t.match(problemsOf('statusPage: {hidden: [dbb]}\nchecks: [{name: db, type: tcp, host: h, port: 1}]'), [/statusPage\.hidden\[0\]: "dbb" is not the name of a check/]);
+  t.equal(parseConfig('server: {}', { HEALTH_ADMIN_TOKEN: 's3cret' }, 'x.yml').server.adminToken, 's3cret');
 });
 
 t.test('environment defaults apply when the file is silent, and the file wins when it is not', async (t) => {
