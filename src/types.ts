@@ -16,15 +16,19 @@ export const ERROR_KINDS = ['timeout', 'refused', 'dns', 'tls', 'auth', 'asserti
 /** Closed set of failure causes, safe as a metric label. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export const CHECK_TYPES = ['postgres', 'redis', 's3', 'http', 'bullmq', 'tcp'] as const;
+export const CHECK_TYPES = ['postgres', 'redis', 's3', 'http', 'bullmq', 'tcp', 'heartbeat'] as const;
 export type CheckType = (typeof CHECK_TYPES)[number];
 
 /** Type-specific, JSON-serialisable facts about a dependency. Never secrets, never hosts. */
 export type Details = Record<string, unknown>;
 
-/** What one probe found. A failing dependency is a returned value, not a throw. */
+/**
+ * What one probe found. A failing dependency is a returned value, not a throw.
+ * `unknown` means "no verdict yet" (a heartbeat that has never been pinged):
+ * the scheduler records nothing, so the check keeps its previous state.
+ */
 export interface Outcome {
-  readonly status: ProbeStatus;
+  readonly status: ProbeStatus | 'unknown';
   /** Short, sanitised human sentence (`connection refused`); absent when ok. */
   readonly error?: string;
   /** Required when status is `error`; may explain a `degraded` too. */
@@ -55,6 +59,8 @@ export interface Checker {
 export interface CheckDeps {
   /** Child logger already bound to `{ check, type }`. */
   readonly logger: Logger;
+  /** Where heartbeat checks read their pings (src/heartbeat); absent = no ping is ever known. */
+  readonly heartbeats?: import('./heartbeat/ping-store').PingReader;
 }
 
 export type CheckFactory<C extends CheckConfig = CheckConfig> = (config: C, deps: CheckDeps) => Checker;
@@ -173,7 +179,25 @@ export interface TcpCheckConfig extends CheckCommon {
   readonly tls: boolean;
 }
 
+/** A pushed check (CONTRACT §4.10): jobs ping it; nothing is probed. */
+export interface HeartbeatCheckConfig extends CheckCommon {
+  readonly type: 'heartbeat';
+  /** ms between expected pings; null when `schedule` is set. */
+  readonly period: number | null;
+  /** Cron, 5 fields, in `timezone`; null when `period` is set. */
+  readonly schedule: string | null;
+  /** IANA zone of `schedule`. Default UTC. */
+  readonly timezone: string;
+  /** ms a ping may be late (and a started run may last) before the check turns error. Default 1 h. */
+  readonly grace: number;
+  /** The secret a ping must carry (Bearer or ?token=). */
+  readonly token: string;
+  /** Accepted pings per minute for this check (more answer 429). Default 60. */
+  readonly rateLimit: number;
+}
+
 export type CheckConfig =
+  | HeartbeatCheckConfig
   | PostgresCheckConfig
   | RedisCheckConfig
   | S3CheckConfig

@@ -26,6 +26,7 @@ import {
   type Parser,
 } from './fields';
 import { FOUND } from './problems';
+import { heartbeatShape } from './heartbeat-schema';
 
 export const CHECK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -181,6 +182,7 @@ export function checkShapes() {
       expect: optional(textOrNull(), null),
       tls: optional(bool(), false),
     },
+    heartbeat: heartbeatShape,
   } as const;
 }
 
@@ -191,7 +193,7 @@ type Spec<C extends CheckConfig> = Omit<C, keyof CheckCommon>;
 type Exact<A, B> = [A] extends [B] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never) : never;
 export const SHAPES_MATCH_TYPES: {
   [T in CheckType]: Exact<Own<T>, Spec<Extract<CheckConfig, { type: T }>>>;
-} = { postgres: true, redis: true, s3: true, http: true, bullmq: true, tcp: true };
+} = { postgres: true, redis: true, s3: true, http: true, bullmq: true, tcp: true, heartbeat: true };
 
 /** The strict schema for a check of `type`: common keys plus the type's own. */
 export function checkSchema<T extends CheckType>(type: T) {

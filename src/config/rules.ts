@@ -76,6 +76,8 @@ export function checkTimeouts(checks: readonly Located[], defaults: Defaults | u
     problems.add(['defaults', 'timeout'], `${formatDuration(defaults.timeout)} is not shorter than defaults.interval (${formatDuration(defaults.interval)})`);
   }
   for (const { index, check } of checks) {
+    // A heartbeat without its own timeout derives one from its interval (heartbeat-schema.ts).
+    if (check.type === 'heartbeat' && check.timeout === undefined) continue;
     const interval = check.interval ?? defaults?.interval;
     const timeout = check.timeout ?? defaults?.timeout;
     if (interval === undefined || timeout === undefined || timeout < interval) continue;

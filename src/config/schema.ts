@@ -34,6 +34,7 @@ import { z } from 'zod';
 import { parseCluster } from './cluster-schema';
 import { parseMaintenance } from './maintenance-schema';
 import { parseNotifications } from './notifications-schema';
+import { checkHeartbeats, heartbeatTiming } from './heartbeat-schema';
 
 type Mapping = Record<string, unknown>;
 
@@ -128,6 +129,8 @@ function parseChecks(raw: unknown, problems: Problems): ParsedChecks {
 
 /** Applies `defaults` to a parsed check: the normalised form routes and checkers read. */
 function resolveCheck(check: ParsedCheck, defaults: Defaults): CheckConfig {
+  // A heartbeat is judged, not probed: its own timing defaults, not the probes' (see heartbeat-schema.ts).
+  const timing = check.type === 'heartbeat' ? heartbeatTiming(check) : {};
   return {
     ...check,
     interval: check.interval ?? defaults.interval,
@@ -136,6 +139,7 @@ function resolveCheck(check: ParsedCheck, defaults: Defaults): CheckConfig {
     successThreshold: check.successThreshold ?? defaults.successThreshold,
     critical: check.critical ?? defaults.critical,
     displayName: check.displayName ?? check.name,
+    ...timing,
   } as CheckConfig;
 }
 
@@ -174,6 +178,7 @@ export function validateDocument(doc: Mapping, opts: ValidateOptions, problems: 
   checkDependencies(parsed, known, problems);
   checkTimeouts(parsed, sections?.defaults, problems);
   checkOptionPairs(parsed, problems);
+  checkHeartbeats(parsed, problems);
   const cluster = parseCluster(raw.cluster, problems);
   const checkSet = new Set(known.keys());
   const maintenance = parseMaintenance(raw.maintenance, checkSet, problems);

@@ -80,6 +80,9 @@ export function secretsOf(config: Config): string[] {
         break;
       case 'tcp':
         break;
+      case 'heartbeat':
+        found.add(c.token);
+        break;
     }
   }
   // Very short values would scrub ordinary words; they are still never printed by us.

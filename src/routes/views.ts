@@ -94,6 +94,7 @@ const COMPONENT_TYPE: Readonly<Record<CheckType, string>> = {
   http: 'component',
   bullmq: 'component',
   tcp: 'system',
+  heartbeat: 'component',
 };
 
 const IETF_STATUS = { ok: 'pass', degraded: 'warn', error: 'fail', unknown: 'warn' } as const;

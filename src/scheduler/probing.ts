@@ -7,7 +7,7 @@
 import { createChecker } from '../checks/registry';
 import { createScheduler, type Scheduler } from './scheduler';
 import { createResultStore, type ResultStore } from '../store/store';
-import type { CheckConfig, Logger } from '../types';
+import type { CheckConfig, CheckDeps, Logger } from '../types';
 
 export interface Probing {
   readonly store: ResultStore;
@@ -16,9 +16,10 @@ export interface Probing {
   close(): Promise<void>;
 }
 
-export function createProbing(checks: readonly CheckConfig[], logger: Logger): Probing {
+/** `deps`: what checkers share besides a logger (the heartbeats' ping store). */
+export function createProbing(checks: readonly CheckConfig[], logger: Logger, deps: Omit<CheckDeps, 'logger'> = {}): Probing {
   const store = createResultStore(checks);
-  const entries = checks.map((c) => ({ config: c, checker: createChecker(c, { logger: logger.child({ check: c.name, type: c.type }) }) }));
+  const entries = checks.map((c) => ({ config: c, checker: createChecker(c, { ...deps, logger: logger.child({ check: c.name, type: c.type }) }) }));
   const scheduler = createScheduler({ entries, store, logger });
   return {
     store,

@@ -93,9 +93,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   let stopping: Promise<void> | null = null;
   let sharedRefresh: Promise<void> | null = null;
 
-  const record = (slot: Slot, result: Omit<ProbeResult, 'checkedAt'>): void => {
+  /** `null`: the probe ended without a verdict (a heartbeat never pinged): progress, but nothing to record. */
+  const record = (slot: Slot, result: Omit<ProbeResult, 'checkedAt'> | null): void => {
     if (stopping) return;
     progressAt = now();
+    if (result === null) return;
     try {
       opts.store.record(slot.config.name, { ...result, checkedAt: progressAt });
     } catch (err) {
@@ -166,7 +168,7 @@ function jittered(interval: number, random: () => number): number {
  * is aborted and the timeout is recorded at once; the checker's own promise is
  * still awaited (as `settled`) so a check never overlaps itself.
  */
-function startProbe(slot: Slot, record: (slot: Slot, result: Omit<ProbeResult, 'checkedAt'>) => void): Probe {
+function startProbe(slot: Slot, record: (slot: Slot, result: Omit<ProbeResult, 'checkedAt'> | null) => void): Probe {
   const { config, checker } = slot;
   const controller = new AbortController();
   const started = performance.now();
@@ -194,7 +196,12 @@ function startProbe(slot: Slot, record: (slot: Slot, result: Omit<ProbeResult, '
   // when the checker holds no handle that keeps the process alive. stop() clears it.
 
   const settled = callChecker(checker, controller.signal).then(
-    (outcome) => finish(fromOutcome(outcome, slot)),
+    (outcome) => {
+      if ((outcome as Outcome | undefined)?.status !== 'unknown') return finish(fromOutcome(outcome, slot));
+      if (done) return;
+      cancel();
+      record(slot, null);
+    },
     (err: unknown) => {
       const { error, errorKind } = classifyError(err);
       if (!done) slot.log.warn({ errorKind }, 'checker threw instead of returning an outcome');
@@ -213,7 +220,7 @@ async function callChecker(checker: Checker, signal: AbortSignal): Promise<Outco
 function fromOutcome(outcome: Outcome, slot: Slot): Omit<ProbeResult, 'durationMs' | 'checkedAt'> {
   // Checkers are plain JS at runtime: guard against a bug handing back something else.
   const status = (outcome as Outcome | undefined)?.status;
-  if (status === undefined || !PROBE_STATUSES.includes(status)) {
+  if (status === undefined || status === 'unknown' || !PROBE_STATUSES.includes(status)) {
     slot.log.warn('checker returned an invalid outcome');
     return { status: 'error', error: 'invalid probe outcome', errorKind: 'other', details: {} };
   }
