@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { probeRoutes } from './routes/probes';
 import { statusRoutes } from './routes/status';
+import { createPingStore } from './heartbeat';
+import { heartbeatRoutes } from './routes/heartbeats';
 import { logStatusChanges } from './observability/status-log';
 import type { Config } from './types';
 
@@ -38,7 +40,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   const app = Fastify(serverOptions(logger as FastifyBaseLogger));
 
-  const probing = createProbing(config.checks, app.log);
+  const pings = createPingStore(config, app.log);
+  const probing = createProbing(config.checks, app.log, { heartbeats: pings });
   const { store, scheduler } = probing;
   const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
@@ -58,14 +61,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(probeRoutes, routeOpts);
   await app.register(metricsRoutes, routeOpts);
   await app.register(statusRoutes, routeOpts);
+  await app.register(heartbeatRoutes, { ...routeOpts, pings, scrub: createScrubber(secretsOf(config)) });
 
   app.addHook('onReady', async () => {
     if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');
+    pings.start();
     scheduler.start();
   });
   app.addHook('onClose', async () => {
     await probing.close();
     await history.close();
+    await pings.close();
   });
   return app;
 }

@@ -119,6 +119,14 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     registers,
   });
 
+  // Heartbeats (CONTRACT §4.5): when the last ping of any kind arrived, from the served details.
+  const heartbeatLastPing = new Gauge({
+    name: 'health_heartbeat_last_ping_timestamp_seconds',
+    help: 'Unix time of the last ping a heartbeat check received (any kind: success, start, fail).',
+    labelNames: ['check'] as const,
+    registers,
+  });
+
   const configured = new Gauge({
     name: 'health_checks_configured',
     help: 'Number of configured dependency checks.',
@@ -137,7 +145,10 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     queueJobs.reset();
     queueWorkers.reset();
     queueOldest.reset();
+    heartbeatLastPing.reset();
     for (const c of snap.checks) {
+      const lastPing = c.type === 'heartbeat' ? Date.parse(String(c.details.last_ping_at ?? '')) : NaN;
+      if (Number.isFinite(lastPing)) heartbeatLastPing.set({ check: c.name }, lastPing / 1000);
       const up = c.status === 'ok' || c.status === 'degraded' ? 1 : 0;
       checkUp.set({ check: c.name, type: c.type, critical: String(c.critical) }, up);
       for (const s of CHECK_STATUSES) checkStatus.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);

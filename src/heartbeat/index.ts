@@ -1,0 +1,21 @@
+/**
+ * Heartbeats (CONTRACT §4.10): jobs push pings, a check judges them.
+ * pings.ts (the state and how a ping changes it), schedule.ts (period or
+ * cron), evaluate.ts (the verdict), ping-store.ts / pg-store.ts (memory or
+ * PostgreSQL), rate-limit.ts (per-check 429). The checker is
+ * src/checks/heartbeat.ts, the routes src/routes/heartbeats.ts.
+ */
+import type { Config, Logger } from '../types';
+import { createMemoryPingStore, type PingStore } from './ping-store';
+import { createPostgresPingStore } from './pg-store';
+
+/** Memory, or PostgreSQL when `storage.type` is postgres (in a cluster, the cluster's database). */
+export function createPingStore(config: Config, logger: Logger): PingStore {
+  const checks = config.checks.filter((c) => c.type === 'heartbeat').map((c) => c.name);
+  // A note may be a job's output: shown only where the detail routes need a token.
+  const showNotes = config.server.detailsToken !== '';
+  if (config.storage.type === 'postgres' && checks.length > 0) {
+    return createPostgresPingStore({ url: config.storage.url, service: config.service.name, checks, showNotes, logger });
+  }
+  return createMemoryPingStore({ checks, showNotes });
+}
