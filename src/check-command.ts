@@ -8,6 +8,10 @@ import { createScrubber, secretsOf } from './observability/redact';
 import { createProbing } from './scheduler/probing';
 import type { CheckState, Config } from './types';
 import { checkEntry } from './routes/views';
+import { loadPingsOnce } from './heartbeat';
+
+/** A heartbeat is pushed to the running service: this command only reads what is stored. */
+const NOT_PROBED = 'heartbeat: pushed, not probed; no ping known here';
 
 export interface CheckReport {
   readonly exitCode: 0 | 1;
@@ -22,7 +26,7 @@ function table(rows: readonly CheckState[]): string {
     c.critical ? 'yes' : 'no',
     c.status,
     c.durationMs === null ? '-' : `${c.durationMs.toFixed(1)} ms`,
-    c.error ? `${c.error} (${c.errorKind})${c.causedBy ? ` caused by ${c.causedBy}` : ''}` : '',
+    c.error ? `${c.error} (${c.errorKind})${c.causedBy ? ` caused by ${c.causedBy}` : ''}` : c.type === 'heartbeat' && c.status === 'unknown' ? NOT_PROBED : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   return [head, ...body].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -38,14 +42,17 @@ export async function runChecksOnce(config: Config, opts: { json: boolean }): Pr
     destination: process.stderr,
     scrub,
   });
-  const { store, scheduler, close } = createProbing(config.checks, logger);
+  const pings = await loadPingsOnce(config, logger);
+  const { store, scheduler, close } = createProbing(config.checks, logger, { heartbeats: pings });
   try {
     await scheduler.refresh();
   } finally {
     await close();
+    await pings.close();
   }
   const snap = store.snapshot();
-  const failed = snap.checks.some((c) => c.critical && c.status !== 'ok' && c.status !== 'degraded');
+  // A heartbeat with no known ping has not failed: it is the running service's to judge.
+  const failed = snap.checks.some((c) => c.critical && c.status !== 'ok' && c.status !== 'degraded' && !(c.type === 'heartbeat' && c.status === 'unknown'));
   const text = opts.json
     ? JSON.stringify(
         { status: snap.status, checks: Object.fromEntries(snap.checks.map((c) => [c.name, checkEntry(c)])) },

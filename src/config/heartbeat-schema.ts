@@ -18,11 +18,17 @@ const cron: Parser<string> = (value) => (typeof value === 'string' && value.trim
 const zone: Parser<string> = (value) =>
   typeof value === 'string' && isTimeZone(value) ? value : fail(`${FOUND} is not an IANA time zone (like UTC or Europe/Berlin)`);
 
+const anyDuration = duration();
+const grace: Parser<number> = (value) =>
+  (typeof value === 'number' && value < 0) || (typeof value === 'string' && value.trim().startsWith('-'))
+    ? fail(`${FOUND} is not allowed (grace is 0 or more, like 0, 30s or 1h)`)
+    : anyDuration(value);
+
 export const heartbeatShape = {
   period: optional(duration({ positive: true }), null),
   schedule: optional(cron, null),
   timezone: optional(zone, 'UTC'),
-  grace: optional(duration(), 3_600_000),
+  grace: optional(grace, 3_600_000),
   token: required(text(), 'required for heartbeat checks: a ping must carry it'),
   rateLimit: optional(int(1, 6_000, 'pings per minute'), 60),
 };

@@ -19,3 +19,17 @@ export function createPingStore(config: Config, logger: Logger): PingStore {
   }
   return createMemoryPingStore({ checks, showNotes });
 }
+
+/**
+ * For `health-aggregator check`: the pings as last stored, read once (at most
+ * `waitMs`). With memory storage nothing is known: a heartbeat is pushed to
+ * the running service, never probed, so the command can only say so.
+ */
+export async function loadPingsOnce(config: Config, logger: Logger, waitMs = 3_000): Promise<PingStore> {
+  const store = createPingStore(config, logger);
+  store.start();
+  const first = config.checks.find((c) => c.type === 'heartbeat');
+  const deadline = Date.now() + waitMs;
+  while (first && store.get(first.name) === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  return store;
+}
