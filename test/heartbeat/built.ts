@@ -44,7 +44,12 @@ export async function startService(t: Test, yaml: (port: number) => string, env:
         .split('\n')
         .filter((l) => l.trim() !== '')
         .map((l) => JSON.parse(l) as Record<string, unknown>),
-    detailed: async () => (await fetch(`${base}/api/health/detailed`)).json() as never,
+    detailed: async () => {
+      const text = await (await fetch(`${base}/api/health/detailed`)).text();
+      const body = JSON.parse(text) as { checks?: unknown };
+      if (!body.checks) throw new Error(`detailed without checks: ${text}`);
+      return body as never;
+    },
     stop,
   };
 }
