@@ -30,7 +30,7 @@ export const heartbeatShape = {
   timezone: optional(zone, 'UTC'),
   grace: optional(grace, 3_600_000),
   token: required(text(), 'required for heartbeat checks: a ping must carry it'),
-  rateLimit: optional(int(1, 6_000, 'pings per minute'), 60),
+  rateLimit: optional(int(1, 1_000_000, 'pings per minute'), 60),
 };
 
 /** Period and schedule: exactly one; a schedule croner can run. */
