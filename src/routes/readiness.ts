@@ -3,6 +3,7 @@
  * Public route: reasons are error kinds, never error text.
  */
 import type { Snapshot } from '../types';
+import { awaitingFirstPing } from '../state/aggregate';
 
 export type NotReadyReason = 'starting' | 'shutting_down' | 'under_pressure';
 
@@ -36,7 +37,9 @@ export function decideReadiness(snap: Snapshot, input: ReadinessInput): Readines
       lines.push(`[+]${c.name} ok (not critical: ${c.status})`);
       continue;
     }
-    if (c.checkedAt === null) {
+    if (awaitingFirstPing(c)) {
+      lines.push(`[+]${c.name} ok (heartbeat: no ping due yet)`);
+    } else if (c.checkedAt === null) {
       starting = true;
       lines.push(`[-]${c.name} failed: not checked yet`);
     } else if (c.status === 'error' || c.status === 'unknown') {

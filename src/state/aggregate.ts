@@ -13,7 +13,7 @@ import type { CheckState, ProbeStatus } from '../types';
 export function overallStatus(states: readonly CheckState[]): ProbeStatus {
   let degraded = false;
   for (const s of states) {
-    if (s.critical && (s.status === 'error' || s.status === 'unknown')) return 'error';
+    if (s.critical && (s.status === 'error' || (s.status === 'unknown' && !awaitingFirstPing(s)))) return 'error';
     if (s.status === 'degraded' || s.status === 'error') degraded = true;
   }
   return degraded ? 'degraded' : 'ok';
@@ -21,7 +21,18 @@ export function overallStatus(states: readonly CheckState[]): ProbeStatus {
 
 /** True when every critical check has had a first result (readiness waits for this). */
 export function isStarted(states: readonly CheckState[]): boolean {
-  return states.every((s) => !s.critical || s.checkedAt !== null);
+  return states.every((s) => !s.critical || s.checkedAt !== null || awaitingFirstPing(s));
+}
+
+/**
+ * A heartbeat with no verdict yet (never pinged since this process started,
+ * and not yet due) is waiting for its job, not failing to be probed: it holds
+ * neither the overall status nor readiness. Otherwise a restart with memory
+ * storage would turn a daily job's heartbeat into a day-long 503. It turns
+ * `error` by itself once its first ping is overdue past its grace.
+ */
+export function awaitingFirstPing(s: CheckState): boolean {
+  return s.type === 'heartbeat' && s.checkedAt === null;
 }
 
 /** A check is failing when it is in error, or its latest probe failed (still under its threshold). */

@@ -36,8 +36,10 @@ const ping = (s: RunningService, path: string, init: RequestInit = {}) => fetch(
 t.test('a job that pings, runs late, fails and recovers', async (t) => {
   const s = await startService(t, yaml);
   t.equal((await statusOf(s, 'job')).status, 'unknown', 'never pinged since start: unknown, not error');
-  const ready = await fetch(`${s.base}/api/health/readiness`);
-  t.equal(ready.status, 503, 'a critical heartbeat with no verdict yet holds readiness, like any unprobed check');
+  const ready = await fetch(`${s.base}/api/health/readiness?verbose`);
+  t.equal(ready.status, 200, 'a critical heartbeat waiting for its first ping holds neither readiness...');
+  t.match(await ready.text(), /\[\+\]job ok \(heartbeat: no ping due yet\)/);
+  t.equal((await fetch(`${s.base}/api/health`)).status, 200, '...nor the summary (a restart must not cause a day-long 503)');
 
   const first = await ping(s, `job?token=${TOKEN}`);
   t.equal(first.status, 200);
@@ -169,6 +171,7 @@ t.test('memory storage: a restarted service says unknown, never a false error, u
   const s2 = await startService(t, yaml);
   const entry = await statusOf(s2, 'job');
   t.equal(entry.status, 'unknown', 'the lost ping is not an error');
+  t.equal((await fetch(`${s2.base}/api/health`)).status, 200, 'nor does it make the service 503');
   t.equal((await statusOf(s2, 'nightly')).status, 'unknown', 'a daily cron heartbeat stays unknown until its time');
   await eventually(async () => (await statusOf(s2, 'job')).status === 'error', 'error once period + grace passed with no ping', 10_000, 100);
   t.match((await statusOf(s2, 'job')).error, /no ping since the service started/);
