@@ -9,13 +9,18 @@ import type { Config, Logger } from '../types';
 import { createMemoryPingStore, type PingStore } from './ping-store';
 import { createPostgresPingStore } from './pg-store';
 
-/** Memory, or PostgreSQL when `storage.type` is postgres (in a cluster, the cluster's database). */
+/**
+ * PostgreSQL when `storage.type` is postgres, else the cluster's database when
+ * clustered (a ping taken by one replica must reach the check's owner even if
+ * storage was left in memory), else memory.
+ */
 export function createPingStore(config: Config, logger: Logger): PingStore {
   const checks = config.checks.filter((c) => c.type === 'heartbeat').map((c) => c.name);
   // A note may be a job's output: shown only where the detail routes need a token.
   const showNotes = config.server.detailsToken !== '';
-  if (config.storage.type === 'postgres' && checks.length > 0) {
-    return createPostgresPingStore({ url: config.storage.url, service: config.service.name, checks, showNotes, logger });
+  const url = config.storage.type === 'postgres' ? config.storage.url : config.cluster?.url;
+  if (url && checks.length > 0) {
+    return createPostgresPingStore({ url, service: config.service.name, checks, showNotes, logger });
   }
   return createMemoryPingStore({ checks, showNotes });
 }
