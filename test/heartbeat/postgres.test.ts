@@ -9,6 +9,7 @@
 import t from 'tap';
 import { eventually } from '../support/app';
 import { startPostgres } from '../support/postgres';
+import { runCli } from '../support/service';
 import { startService, type RunningService } from './built';
 
 const TOKEN = 'canary-hb-pg-token-3c1d';
@@ -30,15 +31,18 @@ checks:
     await eventually(async () => (await statusOf(s)).status === 'unknown', 'storage read, never pinged: unknown', 10_000, 100);
   }
 
-  const sent = Date.now();
   const res = await fetch(`${a.base}/api/health/heartbeats/export/start?token=${TOKEN}&rid=run-1`, { method: 'POST', body: 'nightly run' });
   t.equal(res.status, 200, 'replica A takes the start');
+  await eventually(async () => (await statusOf(b)).details.running === 1, 'replica B sees the run in progress', 5_000, 20);
+  const sent = Date.now();
   t.equal((await fetch(`${a.base}/api/health/heartbeats/export/0?token=${TOKEN}&rid=run-1`)).status, 200, 'and its end');
-  await eventually(async () => (await statusOf(b)).status === 'ok', 'replica B serves the ping', 5_000, 20);
+  await eventually(async () => {
+    const e = await statusOf(b);
+    return e.status === 'ok' && e.details.last_exit_code === 0;
+  }, 'replica B serves the end of the run', 5_000, 20);
   const lag = Date.now() - sent;
   t.ok(lag < 2_000, `replica B served A's ping after ${lag} ms (design: poll 250 ms + evaluation every 500 ms)`);
   const onB = await statusOf(b);
-  t.equal(onB.details.last_exit_code, 0);
   t.type(onB.details.last_duration_ms, 'number', 'the run, tied by rid across requests, has its duration');
 
   const failAt = Date.now();
@@ -56,6 +60,11 @@ checks:
   }, 'a restarted replica has a verdict from the stored pings', 10_000, 50);
   t.equal(after.status, 'ok', 'the last ping survived the restart');
   t.type(after.details.last_ping_at, 'string');
+
+  const check = runCli(['check'], { yaml: yaml(1) });
+  t.teardown(() => check.cleanup());
+  t.equal(await check.exited, 0, 'check exits 0');
+  t.match(check.stdout(), /export\s+heartbeat\s+yes\s+ok\b/, 'check prints the last stored state (a heartbeat is not probed)');
 
   await pg.stop();
   const down = await fetch(`${c.base}/api/health/heartbeats/export?token=${TOKEN}`);
