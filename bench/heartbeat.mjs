@@ -62,7 +62,8 @@ async function main() {
   const rows = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const [appPort, barePort] = await Promise.all([freePort(), freePort()]);
-    const appUrl = `http://127.0.0.1:${appPort}/api/health/heartbeats/job?token=${TOKEN}`;
+    // SERVICE_PATH=/api/health/liveness measures the house's own per-request cost (hooks, metrics) on the same harness.
+    const appUrl = `http://127.0.0.1:${appPort}${process.env.SERVICE_PATH ?? `/api/health/heartbeats/job?token=${TOKEN}`}`;
     const bareUrl = `http://127.0.0.1:${barePort}/api/health/heartbeats/job?token=${TOKEN}`;
     // Default log level (info): a ping's access line is DEBUG, so this is what production pays.
     const app = await start([path.join(root, 'dist/cli.js'), 'serve', '--config', configFile], { PORT: String(appPort) }, `http://127.0.0.1:${appPort}/api/health/liveness`);
