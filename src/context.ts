@@ -1,4 +1,5 @@
 import type { HistoryStore } from './status/history/types';
+import type { OperatorStore } from './status/operator/types';
 import type { Metrics } from './observability/metrics';
 import type { Scheduler } from './scheduler/scheduler';
 import type { ResultStore } from './store/store';
@@ -21,6 +22,8 @@ export interface HealthContext {
   readonly lifecycle: Lifecycle;
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
+  /** Operator incidents and maintenance (CONTRACT §4.7, §5.8); absent in tools that build no app. */
+  readonly operator?: OperatorStore;
 }
 
 /** Options every route plugin receives. */
