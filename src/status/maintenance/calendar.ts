@@ -7,6 +7,7 @@
  * lookup. A timer wakes at that boundary, recomputes, and reports windows
  * that started or ended.
  */
+import { cmp } from '../order';
 import { Cron } from 'croner';
 import type { MaintenanceWindowConfig } from '../../types';
 import type { MaintenanceState, MaintenanceWindow } from '../operator/types';
@@ -98,7 +99,7 @@ export function calendarAt(t: number, recurring: readonly Recurring[], oneOff: r
       message: null,
     });
   }
-  windows.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || a.id.localeCompare(b.id));
+  windows.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at) || cmp(a.id, b.id));
   const active = new Map<string, MaintenanceWindow>();
   const checks = new Set<string>();
   for (const w of windows) {

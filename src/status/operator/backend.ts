@@ -3,6 +3,7 @@
  * its own copy; a backend only persists and loads. Memory keeps them for the
  * life of the process; PostgreSQL (postgres.ts) for restarts and replicas.
  */
+import { cmp } from '../order';
 import type { OneOffWindow } from '../maintenance/calendar';
 import type { StatusIncident } from './types';
 
@@ -32,8 +33,8 @@ export const WINDOW_RETENTION_MS = 30 * 86_400_000;
 /** One-off windows kept at most. */
 export const MAX_WINDOWS = 500;
 
-const byCreatedDesc = (a: StatusIncident, b: StatusIncident) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id);
-const byStart = (a: OneOffWindow, b: OneOffWindow) => a.starts_at.localeCompare(b.starts_at) || a.id.localeCompare(b.id);
+const byCreatedDesc = (a: StatusIncident, b: StatusIncident) => cmp(b.created_at, a.created_at) || cmp(b.id, a.id);
+const byStart = (a: OneOffWindow, b: OneOffWindow) => cmp(a.starts_at, b.starts_at) || cmp(a.id, b.id);
 
 /** Applies the bounds every backend keeps. */
 export function bounded(data: OperatorData, now: number): OperatorData {

@@ -58,10 +58,17 @@ export interface OperatorStoreOptions {
   readonly reloadMs?: number;
 }
 
-/** 12 lowercase letters and digits, like Statuspage's ids. */
+let lastIdMs = 0;
+/**
+ * 12 lowercase letters and digits, like Statuspage's ids: 8 of time (ms, base
+ * 36, strictly increasing in this process) and 4 random, so ids sort as they
+ * were made and lists with equal timestamps keep their order.
+ */
 export function newId(): string {
+  lastIdMs = Math.max(Date.now(), lastIdMs + 1);
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  return [...randomBytes(12)].map((b) => alphabet[b % alphabet.length]).join('');
+  const random = [...randomBytes(4)].map((b) => alphabet[b % alphabet.length]).join('');
+  return lastIdMs.toString(36).padStart(8, '0') + random;
 }
 
 export function createOperatorStore(opts: OperatorStoreOptions): OperatorService {
@@ -90,11 +97,12 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
   };
 
   const windowsKey = (d: OperatorData) => d.windows.map((w) => `${w.id} ${w.starts_at} ${w.ends_at}`).join('\n');
-  const setData = (next: OperatorData) => {
+  /** Replaces the copy; returns the windows that started or ended by it (for the caller to emit after its own event). */
+  const setData = (next: OperatorData): CalendarChange[] => {
     const before = windowsKey(data);
     data = bounded(next, now());
     // Only a change of windows can change the calendar (keeps windows() returning the same arrays meanwhile).
-    if (windowsKey(data) !== before) emitChanges(calendar.refresh());
+    return windowsKey(data) !== before ? calendar.refresh() : [];
   };
 
   // Bumped by every write of this process: a load that overlapped one may predate it and is read again.
@@ -107,7 +115,7 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
         loaded = await backend.load(now());
         if (seen === writes || attempt >= 3) break;
       }
-      setData(loaded);
+      emitChanges(setData(loaded));
       if (down) logger.info('operator storage is reachable again');
       down = false;
     } catch (err) {
@@ -129,8 +137,9 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
     schedule();
   });
 
-  const upsertLocal = (incident: StatusIncident) =>
+  const upsertLocal = (incident: StatusIncident) => {
     setData({ ...data, incidents: [incident, ...data.incidents.filter((i) => i.id !== incident.id)] });
+  };
 
   return {
     inMaintenance: (check, at) => calendar.inMaintenance(check, at),
@@ -193,9 +202,10 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
       const stored: OneOffWindow = { id: newId(), ...input, created_at: new Date(now()).toISOString() };
       await backend.insertWindow(stored);
       writes++;
-      setData({ ...data, windows: [...data.windows, stored] });
+      const changes = setData({ ...data, windows: [...data.windows, stored] });
       const window = calendar.windows().find((w) => w.id === stored.id) ?? { ...stored, status: 'completed', source: 'operator' };
       emit({ kind: 'maintenance', action: 'scheduled', window });
+      emitChanges(changes);
       return window;
     },
 
@@ -203,8 +213,9 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
       const window = calendar.windows().find((w) => w.id === id && w.source === 'operator');
       if (!(await backend.deleteWindow(id))) return false;
       writes++;
-      setData({ ...data, windows: data.windows.filter((w) => w.id !== id) });
+      const changes = setData({ ...data, windows: data.windows.filter((w) => w.id !== id) });
       if (window) emit({ kind: 'maintenance', action: 'cancelled', window });
+      emitChanges(changes);
       return true;
     },
 

@@ -6,6 +6,7 @@
  * every reader. One entry per incident, its updates newest first inside,
  * like Statuspage's own history feeds.
  */
+import { cmp } from '../order';
 import type * as FeedModule from 'feed' with { 'resolution-mode': 'import' };
 
 // `feed` is an ES module; Node >= 20.19 require()s it, but TypeScript's CommonJS output only lets us name its types.
@@ -34,7 +35,7 @@ export interface FeedInput {
 
 function buildFeed(input: FeedInput): Feed {
   const page = `${input.base}/status`;
-  const incidents = [...input.incidents].sort((a, b) => b.updated_at.localeCompare(a.updated_at) || b.id.localeCompare(a.id)).slice(0, FEED_LIMIT);
+  const incidents = [...input.incidents].sort((a, b) => cmp(b.updated_at, a.updated_at) || cmp(b.id, a.id)).slice(0, FEED_LIMIT);
   const updated = incidents[0] ? new Date(incidents[0].updated_at) : new Date(input.now);
   const feed = new Feed({
     id: page,

@@ -4,6 +4,7 @@
  * hidden checks removed. /api/status/incidents, /api/v2/* and the feeds all
  * read it from here, so the conversion of a probe incident lives in one place.
  */
+import { cmp } from '../order';
 import type { HealthContext } from '../../context';
 import type { CheckConfig } from '../../types';
 import type { Incident } from '../history/types';
@@ -46,7 +47,7 @@ export function publicChecks(ctx: Pick<HealthContext, 'config'>): CheckConfig[] 
   return ctx.config.checks.filter((c) => !hidden.has(c.name));
 }
 
-const newestFirst = (a: StatusIncident, b: StatusIncident) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id);
+const newestFirst = (a: StatusIncident, b: StatusIncident) => cmp(b.created_at, a.created_at) || cmp(b.id, a.id);
 
 /** Every public incident, newest first. */
 export function allIncidents(ctx: Pick<HealthContext, 'config' | 'history' | 'operator'>): StatusIncident[] {

@@ -4,6 +4,7 @@
  * (aggregators, widgets, chat bots) read this service unchanged. Pure:
  * everything comes in through `V2Input`.
  */
+import { cmp } from '../order';
 import { createHash } from 'node:crypto';
 import type { CheckConfig, Snapshot } from '../../types';
 import type { Impact, MaintenanceWindow, StatusIncident } from '../operator/types';
@@ -153,7 +154,7 @@ export function maintenanceOf(input: V2Input, w: MaintenanceWindow, all: readonl
   if (w.status !== 'upcoming') transitions.unshift({ ...update, id: `${w.id}-in-progress`, status: 'in_progress', body: `${w.title} is in progress.`, created_at: w.starts_at, updated_at: w.starts_at, display_at: w.starts_at });
   if (w.status === 'completed') transitions.unshift({ ...update, id: `${w.id}-completed`, status: 'completed', body: `${w.title} has completed.`, created_at: w.ends_at, updated_at: w.ends_at, display_at: w.ends_at });
   // Newest first, like every Statuspage update list (a window scheduled after it started lists "in progress" below).
-  transitions.sort((a, b) => b.created_at.localeCompare(a.created_at));
+  transitions.sort((a, b) => cmp(b.created_at, a.created_at));
   return {
     id: w.id,
     name: w.title,
