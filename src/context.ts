@@ -22,7 +22,6 @@ export interface HealthContext {
   readonly lifecycle: Lifecycle;
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
-  /** Operator incidents and maintenance (CONTRACT §4.7, §5.8); absent in tools that build no app. */
   readonly operator?: OperatorStore;
 }
 

@@ -23,6 +23,10 @@ export const V2_PATHS = {
 
 export async function v2Routes(app: FastifyInstance, { ctx }: RouteOptions) {
   const { config, store, operator } = ctx;
+  // Read-only, public and credential-free, like Statuspage's own API: any page's widget may read it.
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
   const tracker = trackSince(store, ctx.lifecycle.startedAt);
   app.addHook('onClose', async () => tracker.stop());
   const checks = publicChecks(ctx);

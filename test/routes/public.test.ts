@@ -37,6 +37,7 @@ t.test('/api/v2/*: Statuspage field names and enums', async (t) => {
     const res = await get(`/api/v2/${path}`);
     t.equal(res.statusCode, 200, path);
     t.match(res.headers['content-type'], /^application\/json/);
+    t.equal(res.headers['access-control-allow-origin'], '*', 'any widget may read it, like Statuspage');
     return res.json();
   };
 

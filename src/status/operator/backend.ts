@@ -63,6 +63,8 @@ export function createMemoryBackend(): OperatorBackend {
     },
     async insertIncident(incident) {
       incidents.set(incident.id, incident);
+      // Bounded like the copy the store serves (a long-lived process would otherwise keep every incident ever written).
+      if (incidents.size > MAX_INCIDENTS) prune(Date.now());
     },
     async updateIncident(id, change) {
       const current = incidents.get(id);
@@ -73,6 +75,7 @@ export function createMemoryBackend(): OperatorBackend {
     },
     async insertWindow(window) {
       windows.set(window.id, window);
+      if (windows.size > MAX_WINDOWS) prune(Date.now());
     },
     async deleteWindow(id) {
       return windows.delete(id);
