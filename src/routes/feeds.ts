@@ -14,7 +14,6 @@ export async function feedRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
     description: config.statusPage.description,
     // Feed ids and links must be absolute: the configured public address, else the address this request came to.
     base: (config.statusPage.url || `${req.protocol}://${req.host}`).replace(/\/$/, ''),
-    service: config.service.name,
     incidents: allIncidents(ctx),
     now: Date.now(),
   });

@@ -107,6 +107,7 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
 
   // Bumped by every write of this process: a load that overlapped one may predate it and is read again.
   let writes = 0;
+  let loadedOnce = false;
   async function reload(): Promise<void> {
     try {
       let loaded: OperatorData;
@@ -115,7 +116,10 @@ export function createOperatorStore(opts: OperatorStoreOptions): OperatorService
         loaded = await backend.load(now());
         if (seen === writes || attempt >= 3) break;
       }
-      emitChanges(setData(loaded));
+      const changes = setData(loaded);
+      // The first load only learns what was already running before this process started: not news.
+      if (loadedOnce) emitChanges(changes);
+      loadedOnce = true;
       if (down) logger.info('operator storage is reachable again');
       down = false;
     } catch (err) {

@@ -27,7 +27,6 @@ export interface FeedInput {
   readonly description: string;
   /** Absolute base of the public page (statusPage.url, else the request's origin), no trailing slash. */
   readonly base: string;
-  readonly service: string;
   /** Public incidents (any order). */
   readonly incidents: readonly StatusIncident[];
   readonly now: number;
