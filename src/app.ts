@@ -19,6 +19,11 @@ import { probeRoutes } from './routes/probes';
 import { statusRoutes } from './routes/status';
 import { createPingStore } from './heartbeat';
 import { heartbeatRoutes } from './routes/heartbeats';
+import { adminRoutes } from './routes/admin';
+import { v2Routes } from './routes/v2';
+import { feedRoutes } from './routes/feeds';
+import { badgeRoutes } from './routes/badges';
+import { createOperator } from './status/operator';
 import { logStatusChanges } from './observability/status-log';
 import type { Config } from './types';
 
@@ -43,13 +48,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const pings = createPingStore(config, app.log);
   const probing = createProbing(config.checks, app.log, { heartbeats: pings });
   const { store, scheduler } = probing;
-  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
+  const operator = createOperator(config, { logger: app.log });
+  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics, inMaintenance: (c) => operator.inMaintenance(c) });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
   const history = createHistory(config, { logger: app.log });
   feedHistory(store, history);
 
-  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history };
+  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator };
   app.decorate('health', ctx);
 
   const probePaths = new Set<string>();
@@ -62,6 +68,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(metricsRoutes, routeOpts);
   await app.register(statusRoutes, routeOpts);
   await app.register(heartbeatRoutes, { ...routeOpts, pings, scrub: createScrubber(secretsOf(config)) });
+  // statusPage.enabled=false: every public status route (and the operator API under /api/status) is a 404.
+  if (config.statusPage.enabled) {
+    await app.register(adminRoutes, { ...routeOpts, operator });
+    await app.register(v2Routes, routeOpts);
+    await app.register(feedRoutes, routeOpts);
+    await app.register(badgeRoutes, routeOpts);
+  }
 
   app.addHook('onReady', async () => {
     if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');
@@ -72,6 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await probing.close();
     await history.close();
     await pings.close();
+    await operator.close();
   });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { HistoryStore } from './status/history/types';
+import type { OperatorStore } from './status/operator/types';
 import type { Metrics } from './observability/metrics';
 import type { Scheduler } from './scheduler/scheduler';
 import type { ResultStore } from './store/store';
@@ -21,6 +22,7 @@ export interface HealthContext {
   readonly lifecycle: Lifecycle;
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
+  readonly operator?: OperatorStore;
 }
 
 /** Options every route plugin receives. */

@@ -16,10 +16,10 @@ export function errorCode(status: number): string {
   return (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
 }
 
-/** Sends a JSON error. Sent as a string so no route's response schema can reshape it. */
-export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+/** Sends a JSON error (`code` defaults to the status's name). Sent as a string so no route's response schema can reshape it. */
+export function sendError(reply: FastifyReply, status: number, message: string, code = errorCode(status)): FastifyReply {
   return reply
     .code(status)
     .type('application/json; charset=utf-8')
-    .send(JSON.stringify({ error: errorCode(status), message, status_code: status }));
+    .send(JSON.stringify({ error: code, message, status_code: status }));
 }

@@ -35,7 +35,7 @@ function bullmqQueues(state: CheckState): Array<[string, BullmqQueueDetails]> {
   return queues && typeof queues === 'object' ? Object.entries(queues) : [];
 }
 
-export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean }): Metrics {
+export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean; inMaintenance?: (check: string) => boolean }): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -133,6 +133,14 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     registers,
   });
 
+  // CONTRACT §5.8: 1 while a maintenance window (one-off or recurring) covers the check.
+  const inMaintenance = new Gauge({
+    name: 'health_check_in_maintenance',
+    help: 'Whether the check is inside a maintenance window (1) or not (0).',
+    labelNames: ['check'] as const,
+    registers,
+  });
+
   // Snapshot-derived gauges are refreshed right before each scrape is rendered
   // (not in a collect() hook: prom-client reads metrics in registration order,
   // so a hook on one metric would leave the ones before it a scrape behind).
@@ -153,6 +161,7 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
       checkUp.set({ check: c.name, type: c.type, critical: String(c.critical) }, up);
       for (const s of CHECK_STATUSES) checkStatus.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);
       failures.set({ check: c.name, type: c.type }, c.consecutiveFailures);
+      if (opts.inMaintenance) inMaintenance.set({ check: c.name }, opts.inMaintenance(c.name) ? 1 : 0);
       if (c.lastSuccessAt !== null) lastSuccess.set({ check: c.name, type: c.type }, c.lastSuccessAt / 1000);
       for (const [queue, q] of bullmqQueues(c)) {
         for (const [state, n] of Object.entries(q.counts ?? {})) {

@@ -24,9 +24,15 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
 
   // Serialised bodies for the latest snapshot only: rebuilt once per change, not per request.
   // (health+json is built on first use: most deployments never ask for it.)
-  let cached: { snap: Snapshot; summary: Prepared; detailed: Prepared; healthJson: string | null } | null = null;
+  // Also rebuilt when the active maintenance windows change (the operator store keeps one array while they do not).
+  const operator = ctx.operator;
+  const inMaintenance = operator && ((name: string) => operator.inMaintenance(name));
+  let cached: { snap: Snapshot; active: unknown; summary: Prepared; detailed: Prepared; healthJson: string | null } | null = null;
   const bodies = (snap: Snapshot) => {
-    if (cached?.snap !== snap) cached = { snap, summary: prepareSummary(snap, info), detailed: prepareDetailed(snap, info), healthJson: null };
+    const active = operator?.windows('active');
+    if (cached?.snap !== snap || cached.active !== active) {
+      cached = { snap, active, summary: prepareSummary(snap, info), detailed: prepareDetailed(snap, info, inMaintenance), healthJson: null };
+    }
     return cached;
   };
 
@@ -65,7 +71,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
     (req, reply) => {
       const state = store.get(req.params.name);
       if (!state) return sendError(reply, 404, `no check named ${req.params.name}`);
-      return reply.type(JSON_TYPE).send(JSON.stringify({ name: state.name, ...checkEntry(state) }));
+      return reply.type(JSON_TYPE).send(JSON.stringify({ name: state.name, ...checkEntry(state, ctx.operator?.inMaintenance(state.name)) }));
     },
   );
 

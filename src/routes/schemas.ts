@@ -18,6 +18,7 @@ export const checkEntrySchema = {
     error_kind: { type: ['string', 'null'], enum: [...ERROR_KINDS, null] },
     caused_by: nullableString,
     details: { type: 'object', additionalProperties: true },
+    maintenance: { type: 'boolean' },
   },
   required: ['type', 'status', 'critical', 'duration_ms', 'checked_at', 'error', 'error_kind', 'details'],
 } as const;

@@ -28,8 +28,8 @@ export function databaseField(snap: Snapshot): string {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const round2 = (n: number | null) => (n === null ? null : roundMs(n));
 
-/** One check as served by `detailed` and `checks/:name`. */
-export function checkEntry(c: CheckState) {
+/** One check as served by `detailed` and `checks/:name`; `maintenance: true` only inside a window (CONTRACT §5.8). */
+export function checkEntry(c: CheckState, maintenance = false) {
   return {
     type: c.type,
     status: c.status,
@@ -42,6 +42,7 @@ export function checkEntry(c: CheckState) {
     error_kind: c.errorKind,
     caused_by: c.causedBy,
     details: c.details,
+    ...(maintenance ? { maintenance: true as const } : {}),
   };
 }
 
@@ -73,9 +74,9 @@ export function prepareSummary(snap: Snapshot, info: ServiceInfo): Prepared {
   );
 }
 
-export function prepareDetailed(snap: Snapshot, info: ServiceInfo): Prepared {
+export function prepareDetailed(snap: Snapshot, info: ServiceInfo, inMaintenance?: (check: string) => boolean): Prepared {
   const checks: Record<string, unknown> = {};
-  for (const c of snap.checks) checks[c.name] = checkEntry(c);
+  for (const c of snap.checks) checks[c.name] = checkEntry(c, inMaintenance?.(c.name));
   const text = prepare({
     status: snap.status,
     service: info.name,

@@ -60,16 +60,26 @@ export interface MaintenanceCalendar {
 }
 
 /** An operator-side change, for notifiers (`incident`, `maintenance` events) and live page updates. */
-export type OperatorEvent =
+export type OperatorEvent = (
   | { readonly kind: 'incident'; readonly action: 'created' | 'updated'; readonly incident: StatusIncident }
-  | { readonly kind: 'maintenance'; readonly action: 'started' | 'ended' | 'scheduled' | 'cancelled'; readonly window: MaintenanceWindow };
+  | { readonly kind: 'maintenance'; readonly action: 'started' | 'ended' | 'scheduled' | 'cancelled'; readonly window: MaintenanceWindow }
+) & {
+  /**
+   * Set when EVERY replica emits this event (maintenance `started`/`ended` come
+   * from each replica's own timer): a key equal on all replicas, to claim the
+   * event once per cluster (e.g. `maintenance:started:<window id>`). Absent when
+   * only the replica that made the change emits it (incident created/updated,
+   * maintenance scheduled/cancelled: the writer's API call).
+   */
+  readonly dedupe?: string;
+};
 
 /** The operator's writes and their reads. */
 export interface OperatorStore extends MaintenanceCalendar {
   /** Operator incidents only (probe incidents live in the history store), newest first. */
   incidents(query: { readonly state?: 'unresolved' | 'resolved' | 'all'; readonly limit?: number; readonly before?: string }): readonly StatusIncident[];
   incident(id: string): StatusIncident | undefined;
-  /** Every operator event, once per cluster for `started`/`ended` (see notify). Returns an unsubscribe function. */
+  /** Every operator event; `started`/`ended` arrive on every replica with a `dedupe` key (see OperatorEvent). Returns an unsubscribe function. */
   onEvent(fn: (event: OperatorEvent) => void): () => void;
   close(): Promise<void>;
 }
