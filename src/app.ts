@@ -12,6 +12,8 @@ import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
 import { createMetrics } from './observability/metrics';
 import { createProbing } from './scheduler/probing';
+import { createCluster } from './cluster/cluster';
+import { clusterRoutes } from './routes/cluster';
 import { createScrubber, secretsOf } from './observability/redact';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -38,15 +40,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   const app = Fastify(serverOptions(logger as FastifyBaseLogger));
 
-  const probing = createProbing(config.checks, app.log);
+  const cluster = config.cluster ? createCluster(config, { logger: app.log }) : null;
+  const probing = createProbing(config.checks, app.log, { cluster });
   const { store, scheduler } = probing;
-  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
+  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics, cluster: cluster ? () => cluster.gauges() : undefined });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
   const history = createHistory(config, { logger: app.log });
   feedHistory(store, history);
 
-  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history };
+  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, cluster };
   app.decorate('health', ctx);
 
   const probePaths = new Set<string>();
@@ -58,13 +61,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(probeRoutes, routeOpts);
   await app.register(metricsRoutes, routeOpts);
   await app.register(statusRoutes, routeOpts);
+  await app.register(clusterRoutes, routeOpts);
 
   app.addHook('onReady', async () => {
     if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');
+    cluster?.start(store, scheduler);
     scheduler.start();
   });
   app.addHook('onClose', async () => {
     await probing.close();
+    await cluster?.close();
     await history.close();
   });
   return app;

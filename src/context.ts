@@ -1,3 +1,4 @@
+import type { Cluster } from './cluster/cluster';
 import type { HistoryStore } from './status/history/types';
 import type { Metrics } from './observability/metrics';
 import type { Scheduler } from './scheduler/scheduler';
@@ -21,6 +22,8 @@ export interface HealthContext {
   readonly lifecycle: Lifecycle;
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
+  /** Replicas sharing work and results (CONTRACT §5.6); null standalone. */
+  readonly cluster: Cluster | null;
 }
 
 /** Options every route plugin receives. */
