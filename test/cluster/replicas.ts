@@ -115,6 +115,7 @@ export interface ClusterYaml {
   readonly failureThreshold?: number;
   readonly storage?: string;
   readonly extra?: string;
+  readonly leaseTime?: string;
 }
 
 /** A config for N http checks c0..cN-1 on ${TARGET_PORT}, cluster url from ${HEALTH_CLUSTER_URL}, location ${ZONE}. */
@@ -123,7 +124,7 @@ export function clusterYaml(o: ClusterYaml): string {
   return `
 service: { name: cluster-test }
 server: { host: 127.0.0.1, port: "\${PORT}", shutdownDelay: 0 }
-cluster: { url: "\${HEALTH_CLUSTER_URL}", mode: ${o.mode ?? 'shard'}, location: "\${ZONE}", leaseTime: 3s }
+cluster: { url: "\${HEALTH_CLUSTER_URL}", mode: ${o.mode ?? 'shard'}, location: "\${ZONE}", leaseTime: ${o.leaseTime ?? '3s'} }
 defaults: { interval: ${o.interval ?? '1s'}, timeout: 500ms, failureThreshold: ${o.failureThreshold ?? 2}, successThreshold: 1 }
 ${o.storage ?? ''}
 ${o.extra ?? ''}
@@ -133,3 +134,28 @@ ${checks.join('\n')}
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The detailed body's checks, or null while the replica does not answer. */
+export async function checksOf(r: Replica): Promise<Record<string, any> | null> {
+  try {
+    const res = await r.get('/api/health/detailed');
+    return res.body && typeof res.body === 'object' ? (res.body.checks as Record<string, any>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until every replica sees `n` live members with the store up. */
+export async function untilMembers(replicas: readonly Replica[], n: number, timeoutMs = 20_000): Promise<void> {
+  await eventually(
+    async () => {
+      for (const r of replicas) {
+        const c = (await r.get('/api/health/cluster')).body;
+        if (c.store !== 'up' || c.members.length !== n) return false;
+      }
+      return true;
+    },
+    `every replica sees ${n} members`,
+    timeoutMs,
+  );
+}
