@@ -20,9 +20,16 @@ try {
     await untilMembers(replicas, 3);
     await sleep(2 * INTERVAL_MS); // ownership settles after the joins
     const before = target.total();
+    const from = Date.now();
     await sleep(INTERVALS * INTERVAL_MS);
     const perInterval = (target.total() - before) / INTERVALS;
-    rows.push({ n, perInterval, ratio: perInterval / n });
+    // Gaps between consecutive probes of one check: shows whether a shortfall is slow cadence or a hand-over gap.
+    const gaps = [];
+    for (let i = 0; i < n; i++) {
+      const ts = target.times(`/c${i}`).filter((x) => x >= from);
+      for (let j = 1; j < ts.length; j++) gaps.push(ts[j] - ts[j - 1]);
+    }
+    rows.push({ n, perInterval, ratio: perInterval / n, meanGap: gaps.reduce((a, b) => a + b, 0) / gaps.length, maxGap: Math.max(...gaps) });
     for (const r of replicas) await r.kill('SIGTERM');
     await target.close();
   }
@@ -30,5 +37,7 @@ try {
   await pg.destroy();
 }
 console.log('3 replicas, interval 2 s, counted over', INTERVALS, 'intervals after settling');
-console.log('checks N | probes per interval | ratio to N (goal 1.00 ± 0.05) | without a cluster (3N)');
-for (const r of rows) console.log(`${String(r.n).padStart(8)} | ${r.perInterval.toFixed(1).padStart(19)} | ${r.ratio.toFixed(3).padStart(29)} | ${3 * r.n}`);
+console.log('checks N | probes per interval | ratio to N (goal 1.00 ± 0.05) | without a cluster (3N) | mean / max gap between probes of one check');
+for (const r of rows) {
+  console.log(`${String(r.n).padStart(8)} | ${r.perInterval.toFixed(1).padStart(19)} | ${r.ratio.toFixed(3).padStart(29)} | ${String(3 * r.n).padStart(22)} | ${Math.round(r.meanGap)} / ${r.maxGap} ms`);
+}

@@ -21,9 +21,12 @@ import { applyLatency } from '../state/thresholds';
 import type { ResultStore } from '../store/store';
 import type { CheckConfig, CheckState, Config, Logger, ProbeResult } from '../types';
 import { assign } from './assignment';
-import { freshObservations, majority, medianDuration, quorumStatus, witnessOf, type Observation } from './quorum';
+import { majority, verdict, type Observation } from './quorum';
 import { fromShared, observationFromShared, observationToShared, toShared } from './shared-state';
 import * as sql from './sql';
+import type { Cluster, ClusterView } from './types';
+
+export type { Cluster, ClusterView } from './types';
 
 /** ms between rounds while the store answers. */
 export const POLL_MS = 250;
@@ -33,39 +36,6 @@ const DOWN_RETRY_MS = 1_000;
 const OVERLAP_MS = 2_000;
 /** ms close() waits for the last round, the last writes and leaving. */
 const CLOSE_WAIT_MS = 3_000;
-
-export interface ClusterMemberView {
-  readonly id: string;
-  readonly location: string;
-  /** Epoch ms, this replica's clock. */
-  readonly lastSeen: number;
-  readonly ownedChecks: number;
-}
-
-export interface ClusterView {
-  readonly mode: 'shard' | 'quorum';
-  readonly self: { readonly id: string; readonly location: string; readonly startedAt: number };
-  readonly store: 'up' | 'down';
-  readonly members: readonly ClusterMemberView[];
-}
-
-export interface Cluster {
-  readonly id: string;
-  /** Added to the store's staleness limit: leaseTime (CONTRACT §5.6). */
-  readonly staleGraceMs: number;
-  /** Whether this replica probes `name` now (the scheduler asks when a run is due). */
-  owns(name: string): boolean;
-  /** Takes one of this replica's probe results (the scheduler's record). */
-  record(name: string, result: ProbeResult): void;
-  /** Starts the background loop; `store` is what requests read, `scheduler` probes. */
-  start(store: ResultStore, scheduler: Scheduler): void;
-  /** True once the shared results were read (or this replica probed alone): it has something to serve. */
-  loaded(): boolean;
-  view(): ClusterView;
-  gauges(): { members: number; storeUp: boolean; ownedChecks: number };
-  /** Publishes the last results and leaves the cluster (peers take over at once). Bounded. */
-  close(): Promise<void>;
-}
 
 export interface ClusterDeps {
   readonly logger: Logger;
@@ -177,19 +147,9 @@ export function createCluster(config: Config, deps: ClusterDeps): Cluster {
     pendingObservations.set(name, { check: name, member: id, observation: observationToShared(own, offset), checkedAtMs: own.checkedAt + offset });
     // One member at a time turns observations into the served status (and so decides changes once).
     if (!isDecider()) return;
-    const fresh = freshObservations([...seen.values()], check.interval, now());
-    const quorum = cfg!.quorum ?? majority(members.length);
-    const status = quorumStatus(fresh, quorum) ?? adjusted.status;
-    const witness = status === adjusted.status && status !== 'ok' ? own : witnessOf(fresh, status);
-    store!.record(name, {
-      status,
-      error: witness?.error ?? null,
-      errorKind: witness?.errorKind ?? null,
-      details: result.details,
-      durationMs: medianDuration(fresh),
-      checkedAt: result.checkedAt,
-    });
-    publish(name, { observations: fresh.map((o) => ({ location: o.location, status: o.status, checkedAt: o.checkedAt, errorKind: o.errorKind })) });
+    const decided = verdict(own, result, [...seen.values()], { intervalMs: check.interval, quorum: cfg!.quorum ?? majority(members.length), now: now() });
+    store!.record(name, decided.result);
+    publish(name, { observations: decided.observations });
   }
 
   function adoptResults(rows: readonly sql.ResultRow[]): void {

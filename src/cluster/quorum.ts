@@ -6,7 +6,7 @@
  * degraded-or-worse, else `ok`. One zone's network trouble is then not an
  * outage, and two zones' is.
  */
-import type { ErrorKind, ProbeStatus } from '../types';
+import type { CheckObservation, ErrorKind, ProbeResult, ProbeStatus } from '../types';
 
 export interface Observation {
   /** The observing member. */
@@ -55,4 +55,32 @@ export function medianDuration(fresh: readonly Observation[]): number {
   if (sorted.length === 0) return 0;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The result the deciding member records for one of its own probes: the
+ * quorum's status over the fresh observations (its own included), explained
+ * by a failing observation, timed by the median observer. Thresholds then
+ * apply to this sequence of verdicts, one per the decider's interval.
+ */
+export function verdict(
+  own: Observation,
+  result: ProbeResult,
+  seen: readonly Observation[],
+  opts: { readonly intervalMs: number; readonly quorum: number; readonly now: number },
+): { result: ProbeResult; observations: CheckObservation[] } {
+  const fresh = freshObservations(seen, opts.intervalMs, opts.now);
+  const status = quorumStatus(fresh, opts.quorum) ?? own.status;
+  const witness = status === own.status && status !== 'ok' ? own : witnessOf(fresh, status);
+  return {
+    result: {
+      status,
+      error: witness?.error ?? null,
+      errorKind: witness?.errorKind ?? null,
+      details: result.details,
+      durationMs: medianDuration(fresh),
+      checkedAt: result.checkedAt,
+    },
+    observations: fresh.map((o) => ({ location: o.location, status: o.status, checkedAt: o.checkedAt, errorKind: o.errorKind })),
+  };
 }

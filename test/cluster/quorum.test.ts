@@ -1,6 +1,6 @@
 /** The quorum rule (CONTRACT §5.6) as a table. */
 import t from 'tap';
-import { freshObservations, majority, medianDuration, quorumStatus, witnessOf, type Observation } from '../../src/cluster/quorum';
+import { freshObservations, majority, medianDuration, quorumStatus, verdict, witnessOf, type Observation } from '../../src/cluster/quorum';
 import type { ProbeStatus } from '../../src/types';
 
 const NOW = 1_000_000;
@@ -50,4 +50,15 @@ t.test('the verdict is explained by an observation at least as bad, and timed by
   t.equal(witnessOf(seen, 'ok'), null);
   t.equal(medianDuration(seen), 20, 'one slow zone does not make the check slow');
   t.equal(medianDuration([obs('a', 'ok', 0, 10), obs('b', 'ok', 0, 20)]), 15);
+});
+
+t.test("the decider's verdict: the quorum's status, explained and timed by the observers", async (t) => {
+  const own = obs('a', 'ok', 0, 5);
+  const result = { status: 'ok' as const, error: null, errorKind: null, details: { status_code: 200 }, durationMs: 5, checkedAt: NOW };
+  const seen = [own, obs('b', 'error', 100, 30), obs('c', 'error', 200, 40), obs('d', 'error', 9_000)];
+  const v = verdict(own, result, seen, { intervalMs: 1_000, quorum: 2, now: NOW });
+  t.match(v.result, { status: 'error', error: 'b failed', errorKind: 'refused', durationMs: 30, checkedAt: NOW, details: { status_code: 200 } });
+  t.same(v.observations.map((o) => o.location), ['a', 'b', 'c'], 'only fresh observers are listed');
+  const calm = verdict(own, result, [own, obs('b', 'ok')], { intervalMs: 1_000, quorum: 2, now: NOW });
+  t.match(calm.result, { status: 'ok', error: null, errorKind: null });
 });
