@@ -125,6 +125,7 @@ export function clusterYaml(o: ClusterYaml): string {
 service: { name: cluster-test }
 server: { host: 127.0.0.1, port: "\${PORT}", shutdownDelay: 0 }
 cluster: { url: "\${HEALTH_CLUSTER_URL}", mode: ${o.mode ?? 'shard'}, location: "\${ZONE}", leaseTime: ${o.leaseTime ?? '3s'} }
+pressure: { maxEventLoopDelay: 0 }
 defaults: { interval: ${o.interval ?? '1s'}, timeout: 500ms, failureThreshold: ${o.failureThreshold ?? 2}, successThreshold: 1 }
 ${o.storage ?? ''}
 ${o.extra ?? ''}
