@@ -1,16 +1,24 @@
 /** The cluster store's SQL on a real PostgreSQL: versioned, idempotent migrations; leases on the database clock; ordered upserts. */
 import { Pool } from 'pg';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { fromShared, toShared } from '../../src/cluster/shared-state';
 import * as sql from '../../src/cluster/sql';
 import { startPostgres } from '../support/postgres';
 import { state } from '../support/states';
 
-t.test('migrations: created if missing, once, under concurrent starts, with their version recorded', async (t) => {
+/** A PostgreSQL and pools on it, torn down pools first (idle clients of a stopped server emit errors). */
+async function database(t: Test, pools = 1) {
   const pg = await startPostgres();
-  t.teardown(() => pg.destroy());
-  const pools = [new Pool({ connectionString: pg.url }), new Pool({ connectionString: pg.url })];
-  t.teardown(() => Promise.all(pools.map((p) => p.end())));
+  const list = Array.from({ length: pools }, () => new Pool({ connectionString: pg.url }).on('error', () => undefined));
+  t.teardown(async () => {
+    await Promise.all(list.map((p) => p.end()));
+    await pg.destroy();
+  });
+  return list;
+}
+
+t.test('migrations: created if missing, once, under concurrent starts, with their version recorded', async (t) => {
+  const pools = await database(t, 2);
   await Promise.all(pools.map((p) => p.query(sql.migrationScript())));
   await pools[0]!.query(sql.migrationScript());
   const { rows } = await pools[0]!.query('SELECT version FROM health_cluster_schema ORDER BY version');
@@ -21,10 +29,7 @@ t.test('migrations: created if missing, once, under concurrent starts, with thei
 });
 
 t.test('leases: a member is live until leaseTime passes on the database clock; services are kept apart', async (t) => {
-  const pg = await startPostgres();
-  t.teardown(() => pg.destroy());
-  const pool = new Pool({ connectionString: pg.url });
-  t.teardown(() => pool.end());
+  const [pool] = (await database(t)) as [Pool];
   await pool.query(sql.migrationScript());
   await sql.heartbeat(pool, 'svc', 'm1', 'zone-a');
   await sql.heartbeat(pool, 'svc', 'm2', 'zone-b');
@@ -38,10 +43,7 @@ t.test('leases: a member is live until leaseTime passes on the database clock; s
 });
 
 t.test('results: an older write never overwrites a newer one; times travel on the database clock', async (t) => {
-  const pg = await startPostgres();
-  t.teardown(() => pg.destroy());
-  const pool = new Pool({ connectionString: pg.url });
-  t.teardown(() => pool.end());
+  const [pool] = (await database(t)) as [Pool];
   await pool.query(sql.migrationScript());
   const offset = 7_000; // this replica's clock is 7 s behind the database's
   const fresh = { ...state('db', 'error', { checkedAt: 2_000_000, consecutiveFailures: 3 }), probedBy: 'zone-a' };
