@@ -12,6 +12,8 @@ import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
 import { createMetrics } from './observability/metrics';
 import { createProbing } from './scheduler/probing';
+import { createCluster } from './cluster/cluster';
+import { clusterRoutes } from './routes/cluster';
 import { createScrubber, secretsOf } from './observability/redact';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
@@ -45,17 +47,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     });
   const app = Fastify(serverOptions(logger as FastifyBaseLogger));
 
+  const cluster = config.cluster ? createCluster(config, { logger: app.log }) : null;
   const pings = createPingStore(config, app.log);
-  const probing = createProbing(config.checks, app.log, { heartbeats: pings });
+  const probing = createProbing(config.checks, app.log, { cluster, heartbeats: pings });
   const { store, scheduler } = probing;
   const operator = createOperator(config, { logger: app.log });
-  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics, inMaintenance: (c) => operator.inMaintenance(c) });
+  const metrics = createMetrics({
+    snapshot: () => store.snapshot(),
+    defaultMetrics: deps.defaultMetrics,
+    inMaintenance: (c) => operator.inMaintenance(c),
+    cluster: cluster ? () => cluster.gauges() : undefined,
+  });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
   const history = createHistory(config, { logger: app.log });
   feedHistory(store, history);
 
-  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator };
+  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator, cluster };
   app.decorate('health', ctx);
 
   const probePaths = new Set<string>();
@@ -68,6 +76,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(metricsRoutes, routeOpts);
   await app.register(statusRoutes, routeOpts);
   await app.register(heartbeatRoutes, { ...routeOpts, pings, scrub: createScrubber(secretsOf(config)) });
+  await app.register(clusterRoutes, routeOpts);
   // statusPage.enabled=false: every public status route (and the operator API under /api/status) is a 404.
   if (config.statusPage.enabled) {
     await app.register(adminRoutes, { ...routeOpts, operator });
@@ -79,10 +88,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.addHook('onReady', async () => {
     if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');
     pings.start();
+    cluster?.start(store, scheduler);
     scheduler.start();
   });
   app.addHook('onClose', async () => {
     await probing.close();
+    await cluster?.close();
     await history.close();
     await pings.close();
     await operator.close();

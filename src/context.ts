@@ -1,3 +1,4 @@
+import type { Cluster } from './cluster/cluster';
 import type { HistoryStore } from './status/history/types';
 import type { OperatorStore } from './status/operator/types';
 import type { Metrics } from './observability/metrics';
@@ -23,6 +24,8 @@ export interface HealthContext {
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
   readonly operator?: OperatorStore;
+  /** Replicas sharing work and results (CONTRACT §5.6); null standalone. */
+  readonly cluster: Cluster | null;
 }
 
 /** Options every route plugin receives. */

@@ -355,6 +355,19 @@ export interface CheckState {
   readonly details: Details;
   /** Name of a `dependsOn` check that is also in error while this one fails. */
   readonly causedBy: string | null;
+  /** In a cluster: the location of the member whose probe this is (absent standalone). */
+  readonly probedBy?: string;
+  /** In a cluster's quorum mode: the fresh observations the status was decided from. */
+  readonly observations?: readonly CheckObservation[];
+}
+
+/** One member's view of a check in quorum mode (CONTRACT §4.11). */
+export interface CheckObservation {
+  readonly location: string;
+  readonly status: ProbeStatus;
+  /** Epoch ms. */
+  readonly checkedAt: number;
+  readonly errorKind: ErrorKind | null;
 }
 
 /** Everything a route needs, computed once per change. */

@@ -11,6 +11,7 @@
  * - server.detailsToken: $HEALTH_DETAILS_TOKEN, else "" (so setting the variable always protects the detail routes)
  * - server.adminToken: $HEALTH_ADMIN_TOKEN, else "" (the operator API stays disabled)
  * - an s3 check's region: $AWS_REGION, else "us-east-1"
+ * - cluster.url: $HEALTH_CLUSTER_URL (setting it alone turns clustering on)
  * These values are validated like file values, and problems name the variable.
  */
 import { CHECK_TYPES, type CheckConfig, type Config, type StorageConfig } from '../types';
@@ -48,6 +49,7 @@ const ENV_DEFAULTS: readonly (readonly [section: string, key: string, vars: read
   ['server', 'port', ['PORT']],
   ['server', 'detailsToken', ['HEALTH_DETAILS_TOKEN']],
   ['server', 'adminToken', ['HEALTH_ADMIN_TOKEN']],
+  ['cluster', 'url', ['HEALTH_CLUSTER_URL']],
 ];
 
 /** A copy of `doc` with absent sections as {} and environment defaults filled in (recorded in provenance). */
@@ -57,6 +59,8 @@ function withEnvDefaults(doc: Mapping, env: Env, problems: Problems): Mapping {
     if (out[section] === undefined || out[section] === null) out[section] = {};
     else if (isMapping(out[section])) out[section] = { ...out[section] };
   }
+  if (env.HEALTH_CLUSTER_URL && (out.cluster === undefined || out.cluster === null)) out.cluster = {};
+  else if (isMapping(out.cluster)) out.cluster = { ...out.cluster };
   for (const [section, key, vars] of ENV_DEFAULTS) {
     const target = out[section];
     if (!isMapping(target) || (target[key] !== undefined && target[key] !== null)) continue;
@@ -172,7 +176,7 @@ export interface ValidateOptions {
 export function validateDocument(doc: Mapping, opts: ValidateOptions, problems: Problems): Config | undefined {
   const raw = withEnvDefaults(doc, opts.env, problems);
   const sections = runSchema(rootSchema(opts.version), raw, [], problems);
-  const storage = parseStorage(raw.storage, problems);
+  const parsedStorage = parseStorage(raw.storage, problems);
   const { parsed, names } = parseChecks(raw.checks, problems);
   const known = checkNames(names, problems);
   checkDependencies(parsed, known, problems);
@@ -180,6 +184,8 @@ export function validateDocument(doc: Mapping, opts: ValidateOptions, problems: 
   checkOptionPairs(parsed, problems);
   checkHeartbeats(parsed, problems);
   const cluster = parseCluster(raw.cluster, problems);
+  // A cluster shares history too: without a storage section it lives in the cluster's database.
+  const storage = cluster && (raw.storage === undefined || raw.storage === null) ? { type: 'postgres' as const, url: cluster.url } : parsedStorage;
   const checkSet = new Set(known.keys());
   const maintenance = parseMaintenance(raw.maintenance, checkSet, problems);
   const notifications = parseNotifications(raw.notifications, checkSet, problems);

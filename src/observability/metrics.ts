@@ -35,7 +35,13 @@ function bullmqQueues(state: CheckState): Array<[string, BullmqQueueDetails]> {
   return queues && typeof queues === 'object' ? Object.entries(queues) : [];
 }
 
-export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean; inMaintenance?: (check: string) => boolean }): Metrics {
+export interface ClusterGauges {
+  readonly members: number;
+  readonly storeUp: boolean;
+  readonly ownedChecks: number;
+}
+
+export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean; inMaintenance?: (check: string) => boolean; cluster?: (() => ClusterGauges) | undefined }): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -140,6 +146,15 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     labelNames: ['check'] as const,
     registers,
   });
+  // Cluster (CONTRACT §4.5): exported only by a replica in a cluster.
+  const clusterGauges = opts.cluster;
+  if (clusterGauges) {
+    const gauge = (name: string, help: string, value: (g: ClusterGauges) => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(value(clusterGauges())); } });
+    gauge('health_cluster_members', 'Live cluster members this replica sees (itself included).', (g) => g.members);
+    gauge('health_cluster_store_up', 'Whether the cluster database answers (1) or not (0).', (g) => (g.storeUp ? 1 : 0));
+    gauge('health_cluster_owned_checks', 'Checks this replica probes.', (g) => g.ownedChecks);
+  }
 
   // Snapshot-derived gauges are refreshed right before each scrape is rendered
   // (not in a collect() hook: prom-client reads metrics in registration order,

@@ -56,6 +56,7 @@ export function secretsOf(config: Config): string[] {
   };
   if (config.server.detailsToken) found.add(config.server.detailsToken);
   if (config.storage.type === 'postgres') fromUrl(config.storage.url);
+  if (config.cluster) fromUrl(config.cluster.url);
   for (const c of config.checks) {
     switch (c.type) {
       case 'postgres':

@@ -80,6 +80,8 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
     { ...guarded, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
     async (req, reply) => {
       // Concurrent callers share one run; a check already probing is awaited, not started twice.
+      // In a cluster this member probes every check itself (owned or not) and publishes the results,
+      // so the answer never waits on an owner or on the database (CONTRACT §5.6).
       await scheduler.refresh();
       return sendDetailed(reply, req.headers.accept);
     },

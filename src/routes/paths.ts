@@ -10,6 +10,7 @@ export function pathsFor(config: Config) {
     refresh: `${base}/refresh`,
     readiness: `${base}/readiness`,
     liveness: `${base}/liveness`,
+    cluster: `${base}/cluster`,
     metrics: '/metrics',
   };
 }

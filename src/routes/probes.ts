@@ -2,20 +2,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteOptions } from '../context';
 import { sendError } from '../http/errors';
-import { decideReadiness } from './readiness';
+import { decideReadiness, decideSelfReadiness } from './readiness';
 import { pathsFor } from './paths';
 import { errorSchema, livenessSchema, readinessSchema } from './schemas';
 
 interface ReadinessQuery {
   exclude?: string[];
   verbose?: string;
+  self?: string;
 }
+
+const flag = (value: string | undefined) => value !== undefined && !/^(false|0|no)$/i.test(value);
 
 /** Per-route under-pressure override: never shed; the handler decides. */
 const notShed = { pressureHandler: () => undefined };
 
 export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
-  const { config, store, scheduler, lifecycle } = ctx;
+  const { config, store, scheduler, lifecycle, cluster } = ctx;
   const paths = pathsFor(config);
   const known = new Set(config.checks.map((c) => c.name));
   probePaths.add(paths.readiness).add(paths.liveness);
@@ -30,6 +33,7 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
           properties: {
             exclude: { type: 'array', items: { type: 'string', maxLength: 63 }, maxItems: 64 },
             verbose: { type: 'string', maxLength: 8 },
+            self: { type: 'string', maxLength: 8 },
           },
         },
         response: { 200: readinessSchema, 503: readinessSchema, 400: errorSchema },
@@ -40,14 +44,13 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
       const unknown = [...exclude].filter((n) => !known.has(n));
       // A typo in a probe's ?exclude= would silently exclude nothing: say so instead.
       if (unknown.length > 0) return sendError(reply, 400, `exclude names no configured check: ${unknown.join(', ')}`);
-      const result = decideReadiness(store.snapshot(), {
-        exclude,
-        shuttingDown: lifecycle.shuttingDown,
-        underPressure: app.isUnderPressure(),
-      });
+      const common = { shuttingDown: lifecycle.shuttingDown, underPressure: app.isUnderPressure() };
+      // ?self: the replica's own readiness, so the page stays reachable during the outage it reports.
+      const result = flag(req.query.self)
+        ? decideSelfReadiness(store.snapshot(), { ...common, sharedLoaded: cluster?.loaded() ?? false })
+        : decideReadiness(store.snapshot(), { ...common, exclude });
       reply.code(result.ready ? 200 : 503);
-      const verbose = req.query.verbose !== undefined && !/^(false|0|no)$/i.test(req.query.verbose);
-      if (verbose) return reply.type('text/plain; charset=utf-8').send(result.lines.join('\n') + '\n');
+      if (flag(req.query.verbose)) return reply.type('text/plain; charset=utf-8').send(result.lines.join('\n') + '\n');
       return result.body;
     },
   );

@@ -1,5 +1,5 @@
 /**
- * Readiness decision, kept pure so every case is a table row in a test.
+ * Readiness decisions, kept pure so every case is a table row in a test.
  * Public route: reasons are error kinds, never error text.
  */
 import type { Snapshot } from '../types';
@@ -57,6 +57,36 @@ export function decideReadiness(snap: Snapshot, input: ReadinessInput): Readines
   else if (input.underPressure) body = { status: 'error', reason: 'under_pressure' };
   else if (failing.length > 0) body = { status: 'error', failing };
   else if (starting) body = { status: 'error', reason: 'starting' };
+  else body = { status: 'ok' };
+  const ready = body.status === 'ok';
+  lines.push(ready ? 'readyz check passed' : 'readyz check failed');
+  return { ready, body, lines };
+}
+
+export interface SelfReadinessInput {
+  readonly shuttingDown: boolean;
+  readonly underPressure: boolean;
+  /** In a cluster: the shared results were read (or the store is down and this replica probes alone). */
+  readonly sharedLoaded: boolean;
+}
+
+/**
+ * `?self` (CONTRACT §4.3): the replica itself, whatever its dependencies say.
+ * Ready once it has results to serve (every critical check has a first
+ * result, or the cluster's shared results are loaded), while it is neither
+ * shutting down nor under pressure.
+ */
+export function decideSelfReadiness(snap: Snapshot, input: SelfReadinessInput): ReadinessResult {
+  const hasResults = snap.started || input.sharedLoaded;
+  const lines = [
+    hasResults ? '[+]results ok' : '[-]results failed: no results yet',
+    input.shuttingDown ? '[-]shutdown failed: shutting down' : '[+]shutdown ok',
+    input.underPressure ? '[-]pressure failed: under pressure' : '[+]pressure ok',
+  ];
+  let body: ReadinessResult['body'];
+  if (input.shuttingDown) body = { status: 'error', reason: 'shutting_down' };
+  else if (input.underPressure) body = { status: 'error', reason: 'under_pressure' };
+  else if (!hasResults) body = { status: 'error', reason: 'starting' };
   else body = { status: 'ok' };
   const ready = body.status === 'ok';
   lines.push(ready ? 'readyz check passed' : 'readyz check failed');

@@ -19,6 +19,20 @@ export const checkEntrySchema = {
     caused_by: nullableString,
     details: { type: 'object', additionalProperties: true },
     maintenance: { type: 'boolean' },
+    probed_by: { type: 'string' },
+    observations: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          location: { type: 'string' },
+          status: { type: 'string', enum: ['ok', 'degraded', 'error'] },
+          checked_at: nullableString,
+          error_kind: { type: ['string', 'null'], enum: [...ERROR_KINDS, null] },
+        },
+        required: ['location', 'status', 'checked_at', 'error_kind'],
+      },
+    },
   },
   required: ['type', 'status', 'critical', 'duration_ms', 'checked_at', 'error', 'error_kind', 'details'],
 } as const;
@@ -75,3 +89,25 @@ export { errorSchema };
 
 /** A check name as accepted in paths and queries (same rule as config). */
 export const checkNameSchema = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' } as const;
+
+export const clusterSchema = {
+  type: 'object',
+  properties: {
+    mode: { type: 'string', enum: ['shard', 'quorum'] },
+    self: {
+      type: 'object',
+      properties: { id: { type: 'string' }, location: { type: 'string' }, started_at: { type: 'string' } },
+      required: ['id', 'location', 'started_at'],
+    },
+    store: { type: 'string', enum: ['up', 'down'] },
+    members: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'string' }, location: { type: 'string' }, last_seen: { type: 'string' }, owned_checks: { type: 'integer' } },
+        required: ['id', 'location', 'last_seen', 'owned_checks'],
+      },
+    },
+  },
+  required: ['mode', 'self', 'store', 'members'],
+} as const;

@@ -43,6 +43,9 @@ export function checkEntry(c: CheckState, maintenance = false) {
     caused_by: c.causedBy,
     details: c.details,
     ...(maintenance ? { maintenance: true as const } : {}),
+    // In a cluster only (CONTRACT §4.11): who probed it, and in quorum mode who saw what.
+    ...(c.probedBy !== undefined ? { probed_by: c.probedBy } : {}),
+    ...(c.observations !== undefined ? { observations: c.observations.map((o) => ({ location: o.location, status: o.status, checked_at: iso(o.checkedAt), error_kind: o.errorKind })) } : {}),
   };
 }
 

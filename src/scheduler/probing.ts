@@ -2,9 +2,11 @@
  * The probing core shared by the service and `health-aggregator check`: one
  * checker per configured check, a result store, and the scheduler that runs
  * them. `close()` stops the scheduler before closing the checkers, so no probe
- * runs on a closed client.
+ * runs on a closed client. In a cluster the scheduler asks the cluster which
+ * checks to probe and hands it every result (src/cluster/).
  */
 import { createChecker } from '../checks/registry';
+import type { Cluster } from '../cluster/cluster';
 import { createScheduler, type Scheduler } from './scheduler';
 import { createResultStore, type ResultStore } from '../store/store';
 import type { CheckConfig, CheckDeps, Logger } from '../types';
@@ -16,11 +18,20 @@ export interface Probing {
   close(): Promise<void>;
 }
 
-/** `deps`: what checkers share besides a logger (the heartbeats' ping store). */
-export function createProbing(checks: readonly CheckConfig[], logger: Logger, deps: Omit<CheckDeps, 'logger'> = {}): Probing {
-  const store = createResultStore(checks);
+export interface ProbingOptions extends Omit<CheckDeps, 'logger'> {
+  /** Replicas sharing the work: the cluster decides what is probed here and takes the results. */
+  readonly cluster?: Cluster | null;
+}
+
+/** `opts`: the cluster, and what checkers share besides a logger (the heartbeats' ping store). */
+export function createProbing(checks: readonly CheckConfig[], logger: Logger, opts: ProbingOptions = {}): Probing {
+  const { cluster: maybeCluster, ...deps } = opts;
+  const cluster = maybeCluster ?? null;
+  const store = createResultStore(checks, cluster ? { staleGraceMs: cluster.staleGraceMs } : {});
   const entries = checks.map((c) => ({ config: c, checker: createChecker(c, { ...deps, logger: logger.child({ check: c.name, type: c.type }) }) }));
-  const scheduler = createScheduler({ entries, store, logger });
+  const scheduler = cluster
+    ? createScheduler({ entries, store: { record: cluster.record }, owns: cluster.owns, logger })
+    : createScheduler({ entries, store, logger });
   return {
     store,
     scheduler,

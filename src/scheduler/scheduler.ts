@@ -36,7 +36,13 @@ export interface Scheduler {
    * running is not started again: the refresh waits for that probe instead.
    */
   refresh(): Promise<void>;
-  /** Epoch ms when any probe last finished (a timeout counts), null before the first. */
+  /**
+   * Moves a check's next run to `delayMs` from now (a cluster member that
+   * just took the check over). No effect while it is probing, before start()
+   * or after stop().
+   */
+  runIn(name: string, delayMs: number): void;
+  /** Epoch ms when any probe last finished (a timeout counts) or a due run was left to its cluster owner; null before the first. */
   lastProgressAt(): number | null;
   /** True when checks exist, the scheduler started, and no probe finished for max(3 × longest interval, 60 s). */
   stalled(now?: number): boolean;
@@ -49,8 +55,13 @@ export interface SchedulerEntry {
 
 export interface SchedulerOptions {
   readonly entries: readonly SchedulerEntry[];
-  readonly store: ResultStore;
+  readonly store: Pick<ResultStore, 'record'>;
   readonly logger: Logger;
+  /**
+   * In a cluster: false for a check a peer probes. A due run of such a check
+   * is skipped and looked at again one interval later. Default: every check.
+   */
+  readonly owns?: (name: string) => boolean;
   /** [0, 1) source for jitter. Default Math.random. */
   readonly random?: () => number;
   /** Clock, epoch ms. Default Date.now. */
@@ -87,6 +98,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     timer: null,
     probe: null,
   }));
+  const byName = new Map(slots.map((s) => [s.config.name, s]));
   const stallMs = Math.max(MIN_STALL_MS, 3 * Math.max(0, ...slots.map((s) => s.config.interval)));
   let startedAt: number | null = null;
   let progressAt: number | null = null;
@@ -109,6 +121,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = setTimeout(() => {
       slot.timer = null;
+      if (opts.owns && !opts.owns(slot.config.name)) {
+        // A peer probes it; the scheduler is still alive, which is what liveness asks.
+        progressAt = now();
+        schedule(slot, jittered(slot.config.interval, random));
+        return;
+      }
       run(slot);
     }, delayMs);
     slot.timer.unref();
@@ -148,6 +166,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         sharedRefresh = null;
       });
       return sharedRefresh;
+    },
+    runIn(name, delayMs) {
+      const slot = byName.get(name);
+      if (!slot || slot.probe || startedAt === null || stopping) return;
+      schedule(slot, Math.max(0, delayMs));
     },
     lastProgressAt: () => progressAt,
     stalled(at = now()) {

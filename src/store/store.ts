@@ -65,6 +65,12 @@ export interface ResultStoreOptions {
   readonly now?: () => number;
   /** Where a throwing listener is reported (it never breaks the store). */
   readonly logger?: Pick<Logger, 'error'>;
+  /**
+   * ms a result may age beyond 3 × its interval before it is served as
+   * `unknown`. Default 0. A cluster sets its leaseTime, so that a failover in
+   * progress is not shown as unknown (CONTRACT §5.6).
+   */
+  readonly staleGraceMs?: number;
 }
 
 const DECIDED: StatusChangeMeta = Object.freeze({ decided: true });
@@ -72,6 +78,7 @@ const ADOPTED: StatusChangeMeta = Object.freeze({ decided: false });
 
 export function createResultStore(checks: readonly CheckConfig[], opts: ResultStoreOptions = {}): ResultStore {
   const now = opts.now ?? Date.now;
+  const staleGraceMs = opts.staleGraceMs ?? 0;
   const index = indexByName(checks);
   const dependsOn = new Map(checks.map((c) => [c.name, c.dependsOn]));
   const raw: CheckState[] = checks.map((c) => Object.freeze(initialState(c)));
@@ -95,7 +102,7 @@ export function createResultStore(checks: readonly CheckConfig[], opts: ResultSt
   function recompute(t: number, meta: StatusChangeMeta = DECIDED): void {
     let deadline = Infinity;
     const served = raw.map((s, i) => {
-      const limit = STALE_AFTER_INTERVALS * checks[i]!.interval;
+      const limit = STALE_AFTER_INTERVALS * checks[i]!.interval + staleGraceMs;
       if (s.checkedAt === null) return s;
       if (t - s.checkedAt > limit) return staleState(s, limit);
       deadline = Math.min(deadline, s.checkedAt + limit);
