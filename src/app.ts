@@ -11,6 +11,7 @@ import { installErrorHandling, installPressure, installRequestHooks } from './ht
 import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
 import { createMetrics } from './observability/metrics';
+import { createNotifications } from './notify';
 import { createProbing } from './scheduler/probing';
 import { createScrubber, secretsOf } from './observability/redact';
 import { healthRoutes } from './routes/health';
@@ -46,6 +47,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const history = createHistory(config, { logger: app.log });
   feedHistory(store, history);
 
+  // Operator events and the maintenance calendar join here once they exist (see src/notify/index.ts deps).
+  const notifications = createNotifications(config, { store, logger: app.log, metrics });
+
   const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history };
   app.decorate('health', ctx);
 
@@ -65,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   app.addHook('onClose', async () => {
     await probing.close();
+    await notifications.close();
     await history.close();
   });
   return app;
