@@ -6,7 +6,7 @@
  * and a retry. Logs never carry the URL (the credential) or the body.
  */
 import { createHmac } from 'node:crypto';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createDeliveryQueue, type DeliveryResult, type QueueTuning } from '../../src/notify/queue';
 import type { Notification } from '../../src/notify/types';
 import { createWebhookNotifier } from '../../src/notify/webhook';
@@ -23,7 +23,7 @@ const event = (i: number): Notification => ({
   check: { name: `c${i}`, display_name: `C${i}`, type: 'tcp', critical: true, status: 'error', previous_status: 'ok', since: '2026-12-01T09:00:00.000Z', error_kind: 'refused', error: 'connection refused', caused_by: null },
 });
 
-async function setup(t: Tap.Test, answer: Answer, tuning: Partial<QueueTuning> = {}, secret = '') {
+async function setup(t: Test, answer: Answer, tuning: Partial<QueueTuning> = {}, secret = '') {
   const receiver = await startReceiver(answer);
   t.teardown(() => receiver.close());
   const logs = captureLogs();
@@ -33,9 +33,6 @@ async function setup(t: Tap.Test, answer: Answer, tuning: Partial<QueueTuning> =
   t.teardown(() => queue.close());
   const notify = createWebhookNotifier(config, from);
   return { receiver, logs, counts, queue, push: (i: number) => queue.push(notify(event(i))) };
-}
-declare namespace Tap {
-  type Test = Parameters<Parameters<typeof t.test>[1]>[0];
 }
 
 t.test('a receiver verifies the signature by recomputing the HMAC over the raw body', async (t) => {
