@@ -84,6 +84,12 @@ export function watchStatusChanges(store: ResultStore, checks: readonly CheckCon
     timer.unref();
     return timer;
   };
+  // With no `after`, tell at once: a later change must not cancel news already true (pushing is cheap; sending is async).
+  const soon = (ms: number, fn: () => void): NodeJS.Timeout | null => {
+    if (ms > 0) return later(ms, fn);
+    fn();
+    return null;
+  };
 
   function notice(event: NotifyEvent, state: CheckState, track: Track): Notification {
     const c = configs.get(state.name)!;
@@ -139,10 +145,10 @@ export function watchStatusChanges(store: ResultStore, checks: readonly CheckCon
         // Back in the state already told (a flap, or a window that ended): remind on schedule, do not repeat the news.
         if (t.config.repeat !== null) track.reminder = later(t.config.repeat, () => tellProblem(t, name, track, status));
       } else if (t.config.on.includes(status)) {
-        track.timer = later(wait, () => tellProblem(t, name, track, status, claim && `${claim}/${status}`));
+        track.timer = soon(wait, () => tellProblem(t, name, track, status, claim && `${claim}/${status}`));
       }
     } else if (status === 'ok' && track.told !== null) {
-      track.timer = later(wait, () => tellRecovery(t, name, track, claim && `${claim}/recovery`));
+      track.timer = soon(wait, () => tellRecovery(t, name, track, claim && `${claim}/recovery`));
     }
   }
 
