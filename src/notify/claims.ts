@@ -53,7 +53,8 @@ export function createPostgresClaims(url: string, service: string, logger: Pick<
   const pool = new Pool({
     connectionString: url,
     max: 2,
-    connectionTimeoutMillis: 3_000,
+    // Claims are off the probe path: waiting a little longer beats a duplicate.
+    connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 10_000,
     query_timeout: 5_000,
     application_name: 'health-aggregator-notify',
