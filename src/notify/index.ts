@@ -16,6 +16,9 @@ import { createSlackNotifier } from './slack';
 import type { Notifier, Sender } from './types';
 import { createWebhookNotifier } from './webhook';
 
+/** ms close() waits for deliveries in flight before abandoning them. */
+const CLOSE_GRACE_MS = 2_000;
+
 export interface NotificationDeps {
   readonly store: ResultStore;
   readonly logger: Logger;
@@ -94,6 +97,10 @@ export function createNotifications(config: Config, deps: NotificationDeps): Not
     async close() {
       offOperator();
       status.close();
+      // A change decided just before shutdown deserves its delivery: wait briefly for what is in flight.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(queues.map((q) => q.idle())), new Promise<void>((r) => (grace = setTimeout(r, CLOSE_GRACE_MS)))]);
+      clearTimeout(grace);
       for (const q of queues) q.close();
       await claims.close();
     },
