@@ -195,3 +195,21 @@ t.test('operator incidents go to notifiers with incident in `on`, once per updat
   await sleep(300);
   t.equal(rx[0]!.received.length, 1, 'the same event twice is sent once; an incident on another check not at all');
 });
+
+t.test('pagerduty through a real receiver: trigger then resolve on one dedup_key, in order', async (t) => {
+  const { rx, store } = await setup(t, '  - { name: oncall, type: pagerduty, url: "RX0", routingKey: R0UT1NGKEY }');
+  store.record('db', probe('error'));
+  store.record('db', probe('ok'));
+  const got = await rx[0]!.waitFor(2);
+  t.strictSame(got.map((r) => [r.json().event_action, r.json().dedup_key, r.json().routing_key]), [['trigger', 'shop/db', 'R0UT1NGKEY'], ['resolve', 'shop/db', 'R0UT1NGKEY']]);
+  t.match(got[0]!.json().payload, { severity: 'critical', source: 'shop', component: 'db', group: 'Core', class: 'tcp' });
+  t.equal(got[0]!.headers['content-type'], 'application/json');
+});
+
+t.test('slack through a real receiver: text and blocks', async (t) => {
+  const { rx, store } = await setup(t, '  - { name: chat, type: slack, url: "RX0" }');
+  store.record('db', probe('error'));
+  const [got] = await rx[0]!.waitFor(1);
+  t.strictSame(Object.keys(got!.json()).sort(), ['blocks', 'text']);
+  t.match(got!.json().text, 'Database is in error: connection refused');
+});
