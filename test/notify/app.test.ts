@@ -5,6 +5,7 @@
  * probes (they keep their schedule) nor health requests (they answer), and
  * its delivery ends in a timeout and a retry.
  */
+import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import t from 'tap';
 import { eventually, startApp } from '../support/app';
@@ -57,6 +58,7 @@ t.test('a dependency that fails and comes back: one error webhook, then one reco
   await target.stop();
   const [err] = await rx.waitFor(1, 10_000);
   t.match(err!.json(), { event: 'error', service: 'shop', check: { name: 'ledger', status: 'error', previous_status: 'ok', error_kind: 'refused' } });
+  t.equal(err!.headers['x-health-signature'], `sha256=${createHmac('sha256', 'whsec-e2e').update(err!.raw).digest('hex')}`, 'signed over the exact bytes received');
   await target.start();
   const [, rec] = await rx.waitFor(2, 10_000);
   t.match(rec!.json(), { event: 'recovery', check: { name: 'ledger', status: 'ok', previous_status: 'error' } });
