@@ -11,6 +11,7 @@ import { installErrorHandling, installPressure, installRequestHooks } from './ht
 import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
 import { createMetrics } from './observability/metrics';
+import { createNotifications } from './notify';
 import { createProbing } from './scheduler/probing';
 import { createCluster } from './cluster/cluster';
 import { clusterRoutes } from './routes/cluster';
@@ -63,6 +64,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const history = createHistory(config, { logger: app.log });
   feedHistory(store, history);
 
+  const notifications = createNotifications(config, { store, logger: app.log, metrics, operator });
+
   const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator, cluster };
   app.decorate('health', ctx);
 
@@ -94,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.addHook('onClose', async () => {
     await probing.close();
     await cluster?.close();
+    await notifications.close();
     await history.close();
     await pings.close();
     await operator.close();

@@ -19,6 +19,8 @@ export interface Metrics {
   requestStarted(): void;
   /** A response was sent, `seconds` after its request arrived. */
   requestFinished(labels: { method: string; route: string; status_code: string }, seconds: number): void;
+  /** A notification ended `sent`, `failed` or `dropped` (n = 0 creates the series at zero). */
+  countNotification(notifier: string, result: 'sent' | 'failed' | 'dropped', n?: number): void;
 }
 
 const STATE_VALUE: Readonly<Record<string, number>> = { ok: 1, degraded: 0.5, error: 0, unknown: 0 };
@@ -133,6 +135,14 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     registers,
   });
 
+  // Notifications (CONTRACT §5.7): the notifier's name only, never its URL.
+  const notifications = new Counter({
+    name: 'health_notifications_total',
+    help: 'Notifications by how they ended: sent, failed (refused, or retries exhausted) or dropped (queue full).',
+    labelNames: ['notifier', 'result'] as const,
+    registers,
+  });
+
   const configured = new Gauge({
     name: 'health_checks_configured',
     help: 'Number of configured dependency checks.',
@@ -212,6 +222,9 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
       }
       child.duration.observe(seconds);
       child.count.inc();
+    },
+    countNotification(notifier, result, n = 1) {
+      notifications.inc({ notifier, result }, n);
     },
   };
 }

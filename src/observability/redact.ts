@@ -2,7 +2,7 @@
  * The one place that knows what a secret looks like. Responses, logs,
  * `validate` and `check` output all pass through these functions.
  */
-import type { Config } from '../types';
+import type { Config, NotifierConfig } from '../types';
 
 export const REDACTED = '***';
 
@@ -86,8 +86,21 @@ export function secretsOf(config: Config): string[] {
         break;
     }
   }
+  for (const n of config.notifications ?? []) {
+    // A webhook or Slack URL is itself the credential: scrub it whole, and its path alone (a log may print only that).
+    for (const v of [n.url, urlPath(n.url), n.secret, n.routingKey]) if (v) found.add(v);
+  }
   // Very short values would scrub ordinary words; they are still never printed by us.
   return [...found].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function urlPath(raw: string): string {
+  try {
+    const url = new URL(raw);
+    return `${url.pathname}${url.search}`;
+  } catch {
+    return '';
+  }
 }
 
 function escapeRegExp(s: string): string {
@@ -119,5 +132,23 @@ export function redactConfig(config: Config): unknown {
     }
     return value;
   };
-  return walk(config, '');
+  const out = walk(config, '') as Record<string, unknown>;
+  if (Array.isArray(config.notifications)) out.notifications = config.notifications.map(redactNotifier);
+  return out;
+}
+
+/** A notifier as logs and `validate` show it: its name and type; its URL, routing key and secret never (CONTRACT §3.3). */
+export function redactNotifier(n: NotifierConfig): Record<string, unknown> {
+  const hidden = (v: string) => (v === '' ? '' : REDACTED);
+  return {
+    name: n.name,
+    type: n.type,
+    url: REDACTED,
+    routingKey: hidden(n.routingKey),
+    checks: n.checks,
+    on: n.on,
+    after: n.after,
+    repeat: n.repeat,
+    secret: hidden(n.secret),
+  };
 }
