@@ -46,14 +46,24 @@ t.test('Chart.yaml is a v2 application chart with the fields helm requires', asy
 
 t.test('every template the chart needs exists and is structurally sound', async (t) => {
   const expected = [
+    '_container.tpl',
     '_helpers.tpl',
+    '_netpol.tpl',
+    '_validate.tpl',
     'NOTES.txt',
     'configmap.yaml',
+    'dashboards.yaml',
     'deployment.yaml',
+    'hpa.yaml',
+    'httproute.yaml',
+    'ingress.yaml',
+    'networkpolicy.yaml',
     'pdb.yaml',
+    'prometheusrule.yaml',
     'service.yaml',
     'serviceaccount.yaml',
     'servicemonitor.yaml',
+    'tests/test-connection.yaml',
   ];
   const present = templateFiles();
   for (const file of expected) t.ok(present.includes(file), `templates/${file} exists`);
@@ -86,7 +96,7 @@ t.test('templates read only values that values.yaml declares (typos fail here, n
       t.ok(valuesPathExists(values, schema, ref), `${file}: .Values.${ref.join('.')} is declared`);
     }
   }
-  t.ok(count > 40, `found the templates' value references (${count})`);
+  t.ok(count > 80, `found the templates' value references (${count})`);
   // The checker must refuse a misspelt key, or the loop above proves nothing.
   t.notOk(valuesPathExists(values, schema, ['serviceMonitor', 'intervall']), 'a misspelt nested key is caught');
   t.notOk(valuesPathExists(values, schema, ['replicas']), 'a misspelt top-level key is caught');
@@ -141,16 +151,18 @@ t.test('no secret is written into the ConfigMap by the shipped values', async (t
 });
 
 t.test('the deployment wires probes, ports, secrets and shutdown as the service needs', async (t) => {
+  const container = readText('helm/health-aggregator/templates/_container.tpl');
   const deployment = readText('helm/health-aggregator/templates/deployment.yaml');
   const values = chartValues();
   for (const probe of ['readiness', 'liveness', 'startup']) {
-    t.match(deployment, new RegExp(`with \\.Values\\.probes\\.${probe} \\}\\}[\\s\\S]{0,60}${probe}Probe:\\s+httpGet:\\s+path: \\{\\{ \\.path \\}\\}\\s+port: http`), `${probe}Probe reads probes.${probe}.path on the named port`);
+    t.match(container, new RegExp(`${probe}Probe:\\s+httpGet:\\s+path: \\{\\{ include "health-aggregator\\.${probe}Path" \\$ \\| quote \\}\\}\\s+port: http`), `${probe}Probe: the path helper, on the named port`);
   }
-  t.match(deployment, /containerPort: \{\{ \.Values\.containerPort \}\}/);
-  t.match(deployment, /- name: PORT\s+value: \{\{ \.Values\.containerPort \| quote \}\}/, 'the service is told the port the probes use');
-  t.match(deployment, /- name: HEALTH_CONFIG\s+value: \{\{ include "health-aggregator\.configDir" \. \}\}\/health\.yml/);
-  t.match(deployment, /secretRef:\s+name: \{\{ \. \}\}/, 'secrets come in through envFrom secretRef');
+  t.match(container, /containerPort: \{\{ \.Values\.containerPort \}\}/);
+  t.match(container, /- name: PORT\s+value: \{\{ \.Values\.containerPort \| quote \}\}/, 'the service is told the port the probes use');
+  t.match(container, /- name: HEALTH_CONFIG\s+value: \{\{ include "health-aggregator\.configDir" \. \}\}\/health\.yml/);
+  t.match(container, /secretRef:\s+name: \{\{ \. \}\}/, 'secrets come in through envFrom secretRef');
   t.match(deployment, /terminationGracePeriodSeconds: \{\{ \.Values\.terminationGracePeriodSeconds \}\}/);
+  t.match(deployment, /^\{\{- include "health-aggregator\.validate" \. \}\}/, 'the render-time refusals run first');
   t.match(deployment, /checksum\/config:/, 'a config change rolls the pods');
   t.notMatch(readText('helm/health-aggregator/templates/configmap.yaml'), /\.Values\.(env|extraEnv|envFromSecrets)/, 'the ConfigMap holds only the config');
 
@@ -161,13 +173,13 @@ t.test('the deployment wires probes, ports, secrets and shutdown as the service 
   t.match(monitor, /- port: http\s+path: \/metrics/);
 
   const pod = values.podSecurityContext as JsonObject;
-  const container = values.securityContext as JsonObject;
+  const containerSecurity = values.securityContext as JsonObject;
   t.equal(pod.runAsNonRoot, true);
-  t.equal(container.runAsNonRoot, true);
-  t.equal(container.readOnlyRootFilesystem, true);
-  t.equal(container.allowPrivilegeEscalation, false);
-  t.same((container.capabilities as JsonObject).drop, ['ALL']);
-  t.match(deployment, /name: tmp\s+mountPath: \/tmp/, 'a writable /tmp under the read-only root');
+  t.equal(containerSecurity.runAsNonRoot, true);
+  t.equal(containerSecurity.readOnlyRootFilesystem, true);
+  t.equal(containerSecurity.allowPrivilegeEscalation, false);
+  t.same((containerSecurity.capabilities as JsonObject).drop, ['ALL']);
+  t.match(container, /name: tmp\s+mountPath: \/tmp/, 'a writable /tmp under the read-only root');
 
   const liveness = (values.probes as JsonObject).liveness as JsonObject;
   const readiness = (values.probes as JsonObject).readiness as JsonObject;
