@@ -76,7 +76,7 @@ t.test('the runtime stage: non-root, production, port, exec-form entrypoint, lab
   const labels = runtime.filter((i) => i.op === 'LABEL').map((i) => i.args).join(' ');
   for (const key of ['title', 'version', 'revision', 'licenses', 'created', 'base.name']) t.match(labels, `org.opencontainers.image.${key}=`);
   const dockerignore = readText('.dockerignore').split('\n').map((l) => l.trim());
-  for (const entry of ['node_modules', 'dist', 'coverage', '.tap', '.git', '.env']) t.ok(dockerignore.includes(entry), `.dockerignore: ${entry}`);
+  for (const entry of ['node_modules', 'dist', 'coverage', '.tap', '.git', '.env', '.cache']) t.ok(dockerignore.includes(entry), `.dockerignore: ${entry}`);
   // Everything the build copies must survive .dockerignore.
   for (const i of all('COPY').filter((c) => !c.args.startsWith('--from'))) {
     for (const src of i.args.split(/\s+/).slice(0, -1)) t.notOk(dockerignore.includes(src), `COPY ${src} is not ignored`);

@@ -136,3 +136,14 @@ t.test('cluster values: HEALTH_CLUSTER_URL from the Secret, cluster.url in the c
   t.match(get(one(docs, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'image'), /@sha256:[0-9a-f]{64}$/, 'a digest wins over the tag');
   t.same((get(one(docs, 'NetworkPolicy'), 'spec', 'egress', 1, 'ports') as JsonObject[]).map((p) => p.port), [443, 5432, 6379], 'the cluster database is reachable too');
 });
+
+t.test('NOTES.txt speaks of the image tag and the basePath in use, not the chart\'s', async (t) => {
+  const r = helm(['install', 'rel', CHART, '--dry-run=client', '--namespace', 'prod', ...IMAGE, '--set', 'image.tag=1.4.2', '--set', 'config.server.basePath=/hc']);
+  t.equal(r.code, 0, r.err);
+  const notes = r.out.slice(r.out.indexOf('NOTES:'));
+  t.match(notes, /health-aggregator 1\.4\.2 \(image registry\.test\/health-aggregator:1\.4\.2\)/, 'the image tag');
+  t.notMatch(notes, /0\.2\.0/, 'not the chart version');
+  t.match(notes, /curl -s localhost:8080\/hc\n/, 'the basePath');
+  t.match(notes, /Readiness probe: \/hc\/readiness\?self/);
+  t.notMatch(notes, /\/api\/health/, 'nothing hard-coded');
+});
