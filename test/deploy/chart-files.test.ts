@@ -43,6 +43,17 @@ t.test('the PrometheusRule holds the groups of deploy/prometheus, unchanged', as
   t.match(rendered, /\{\{ \$labels\.job \}\}|\{\{ \$value/, 'alert templates reach Prometheus as written, not evaluated by helm');
 });
 
+t.test('a different serviceMonitor.jobName is put into every job="health-aggregator" selector', async (t) => {
+  const original = list(path.join(ROOT, 'deploy/prometheus'), RULES).flatMap(
+    (f) => (parse(readFileSync(path.join(ROOT, 'deploy/prometheus', f), 'utf8')) as { groups: JsonObject[] }).groups,
+  );
+  const selector = 'job=\\"health-aggregator\\"';
+  const expected = JSON.parse(JSON.stringify(original).split(selector).join('job=\\"hc-prod\\"')) as JsonObject[];
+  const rule = one(render([...IMAGE, '--set', 'prometheusRule.enabled=true', '--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.jobName=hc-prod']), 'PrometheusRule');
+  t.same(get(rule, 'spec', 'groups'), expected, 'the rules with the job name replaced, nothing else changed');
+  t.notOk(JSON.stringify(get(rule, 'spec')).includes(selector), 'no selector left on the default job');
+});
+
 t.test('one dashboard ConfigMap per deploy/grafana file, labelled for the Grafana sidecar', async (t) => {
   const maps = ofKind(docs, 'ConfigMap').filter((c) => get(c, 'metadata', 'labels', 'grafana_dashboard') !== undefined);
   const files = list(path.join(ROOT, 'deploy/grafana'), DASHBOARDS);
