@@ -63,6 +63,12 @@ const cases: Case[] = [
     error: /networkPolicy\.enabled is for mode standalone/,
     fine: ['--set', 'networkPolicy.enabled=true'],
   },
+  {
+    name: 'sidecar mode on a cluster older than native sidecars (1.29)',
+    args: ['--kube-version', '1.28.9', '--set', 'mode=sidecar', '--set', 'application.container.name=api', '--set', 'application.container.image=api:1'],
+    error: /mode sidecar needs Kubernetes 1\.29 or later .* this cluster is v1\.28\.9/,
+    fine: ['--kube-version', '1.28.9'],
+  },
   { name: 'an HTTPRoute without a Gateway', args: ['--set', 'httpRoute.enabled=true'], error: /httpRoute\.enabled needs httpRoute\.parentRefs/, fine: ['--set', 'httpRoute.enabled=true', '--set', 'httpRoute.parentRefs[0].name=gw'] },
   { name: 'a misspelt top-level value', args: ['--set', 'replicas=3'], error: /replicas/, fine: ['--set', 'replicaCount=3'] },
   { name: 'a literal details token in the ConfigMap', args: ['--set', 'config.server.detailsToken=abc'], error: /detailsToken/, fine: ['--set', 'config.server.detailsToken=${HEALTH_DETAILS_TOKEN}'] },

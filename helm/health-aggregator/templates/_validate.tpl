@@ -106,6 +106,9 @@
 {{- if not (and $v.application.container $v.application.container.name $v.application.container.image) }}
 {{- fail "mode sidecar needs application.container with at least name and image: the application's own container, whose readiness follows its dependencies" }}
 {{- end }}
+{{- if semverCompare "<1.29.0-0" .Capabilities.KubeVersion.Version }}
+{{- fail (printf "mode sidecar needs Kubernetes 1.29 or later (native sidecars: an init container with restartPolicy Always); this cluster is %s" .Capabilities.KubeVersion.Version) }}
+{{- end }}
 {{- if $v.networkPolicy.enabled }}
 {{- fail "networkPolicy.enabled is for mode standalone: in mode sidecar the pod is the application's, and a policy written for health-aggregator alone would cut the application's own traffic" }}
 {{- end }}
