@@ -127,10 +127,21 @@ t.test('the schema rejects wrong values with a message naming the key', async (t
     { name: 'a grace period shorter than shutdown delay + close', edit: (v) => (v.terminationGracePeriodSeconds = 10), path: /terminationGracePeriodSeconds/ },
     { name: 'a misspelt config section', edit: (v) => (v.config = { check: [] }), path: /config/ },
     { name: 'a literal detailsToken in the ConfigMap', edit: (v) => (v.config = { server: { detailsToken: 'hunter2' } }), path: /detailsToken/ },
+    { name: 'a literal admin token', edit: (v) => (v.config = { server: { adminToken: 'hunter2' } }), path: /adminToken/ },
+    { name: 'a literal heartbeat token', edit: (v) => (v.config = { checks: [{ name: 'nightly', type: 'heartbeat', period: '1d', token: 'abc' }] }), path: /checks\/0\/token/ },
+    { name: 'a literal Slack URL (the URL is the credential)', edit: (v) => (v.config = { notifications: [{ name: 'chat', type: 'slack', url: 'https://hooks.slack.com/services/T/B/x' }] }), path: /notifications\/0\/url/ },
+    { name: 'a literal PagerDuty routing key', edit: (v) => (v.config = { notifications: [{ name: 'oncall', type: 'pagerduty', routingKey: 'r0ut1ng' }] }), path: /notifications\/0\/routingKey/ },
+    { name: 'a literal webhook secret', edit: (v) => (v.config = { notifications: [{ name: 'hook', type: 'webhook', url: '${HOOK_URL}', secret: 's' }] }), path: /notifications\/0\/secret/ },
     { name: 'env with a bad variable name', edit: (v) => (v.env = { 'DATABASE-URL': 'x' }), path: /env/ },
     { name: 'a ServiceMonitor interval that is not a duration', edit: (v) => set(v, ['serviceMonitor', 'interval'], '30 seconds'), path: /serviceMonitor\/interval/ },
     { name: 'an image digest that is not sha256', edit: (v) => set(v, ['image', 'digest'], 'latest'), path: /image\/digest/ },
   ];
+  const fine = clone(base);
+  fine.config = { notifications: [
+    { name: 'oncall', type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', url: 'https://events.pagerduty.com/v2/enqueue' },
+    { name: 'chat', type: 'slack', url: '${SLACK_WEBHOOK_URL}' },
+  ] };
+  t.ok(validate(fine), `secrets as \${VAR} and PagerDuty's public URL pass: ${JSON.stringify(validate.errors)}`);
   for (const c of cases) {
     const values = clone(base);
     c.edit(values);
