@@ -6,11 +6,17 @@
 # --stop-timeout: docker stop waits 10 s before SIGKILL by default, less than
 # shutdownDelay (5 s) plus the service's close cap (10 s).
 #
-# Debian slim, not Alpine: bullmq's msgpackr loads the prebuilt glibc binary of
-# msgpackr-extract (optional, native); on musl it would silently fall back to
-# the slower pure-JS codec. Both stages use the same base so anything
-# platform-specific that npm picks matches at run time.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS (CONTRACT §6). Debian slim, not Alpine: bullmq's msgpackr loads
+# the prebuilt glibc binary of msgpackr-extract (optional, native); on musl it
+# would silently fall back to the slower pure-JS codec. Every stage uses the
+# same base so anything platform-specific that npm picks matches at run time.
+#
+# By tag, not digest: nothing here can resolve or verify a digest (no Docker
+# engine, no registry access), and a digest that no test checks is a guess.
+# Pin one at build time, where it can be checked:
+#   --build-arg NODE_IMAGE=node:24-bookworm-slim@sha256:<digest of the tag today>
+# (test/deploy/dockerfile.test.ts accepts exactly that form.)
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: full install (TypeScript and friends), compile src/ into dist/ ----
 FROM ${NODE_IMAGE} AS build
@@ -36,8 +42,11 @@ FROM ${NODE_IMAGE} AS runtime
 ARG APP_VERSION=""
 ARG GIT_SHA=""
 ARG BUILD_DATE=""
+# Re-declared: an ARG before the first FROM is not visible inside a stage.
+ARG NODE_IMAGE
 
 LABEL org.opencontainers.image.title="health-aggregator" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}" \
       org.opencontainers.image.description="Probes an application's dependencies on a schedule and serves cached health, readiness, liveness and Prometheus metrics." \
       org.opencontainers.image.licenses="MIT" \
       org.opencontainers.image.version="${APP_VERSION}" \
@@ -52,6 +61,13 @@ ENV NODE_ENV=production \
     PORT=8080
 
 WORKDIR /app
+# No package manager at run time: the service never installs anything, and
+# npm, npx and corepack are the largest share of the base's CVE reports.
+# (The files stay in the base's layers; this layer hides them from the
+# container and from image scanners.)
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
+      /usr/local/include/node /opt/yarn-* /usr/local/bin/yarn /usr/local/bin/yarnpkg
 # Owned by root and read-only to the service user: the process never writes
 # to its own code (and Kubernetes can mount the root filesystem read-only).
 COPY --from=deps /app/node_modules ./node_modules

@@ -94,6 +94,10 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
 }
 
 if (require.main === module) {
+  // Node 20.19+ is supported (CONTRACT §6); the AWS SDK's multi-line notice
+  // that it will want Node 22 would land as plain text on stderr, outside the
+  // JSON log, on every start. The SDK's own switch, read when a client is built.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

@@ -3,7 +3,7 @@
  * JSON Schema (as `helm install` would), the templates' structure and every
  * `.Values` path they read. Rendering itself needs helm (see the report).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import t from 'tap';
@@ -25,6 +25,7 @@ import {
 } from './files';
 
 const clone = <T>(v: T): T => structuredClone(v);
+const ciFiles = (): string[] => readdirSync(path.join(CHART, 'ci')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `ci/${f}`);
 
 /** Helm validates with a draft-07 validator that ignores unknown formats; strict: false mirrors that. */
 function compileSchema() {
@@ -46,14 +47,24 @@ t.test('Chart.yaml is a v2 application chart with the fields helm requires', asy
 
 t.test('every template the chart needs exists and is structurally sound', async (t) => {
   const expected = [
+    '_container.tpl',
     '_helpers.tpl',
+    '_netpol.tpl',
+    '_validate.tpl',
     'NOTES.txt',
     'configmap.yaml',
+    'dashboards.yaml',
     'deployment.yaml',
+    'hpa.yaml',
+    'httproute.yaml',
+    'ingress.yaml',
+    'networkpolicy.yaml',
     'pdb.yaml',
+    'prometheusrule.yaml',
     'service.yaml',
     'serviceaccount.yaml',
     'servicemonitor.yaml',
+    'tests/test-connection.yaml',
   ];
   const present = templateFiles();
   for (const file of expected) t.ok(present.includes(file), `templates/${file} exists`);
@@ -86,7 +97,7 @@ t.test('templates read only values that values.yaml declares (typos fail here, n
       t.ok(valuesPathExists(values, schema, ref), `${file}: .Values.${ref.join('.')} is declared`);
     }
   }
-  t.ok(count > 40, `found the templates' value references (${count})`);
+  t.ok(count > 80, `found the templates' value references (${count})`);
   // The checker must refuse a misspelt key, or the loop above proves nothing.
   t.notOk(valuesPathExists(values, schema, ['serviceMonitor', 'intervall']), 'a misspelt nested key is caught');
   t.notOk(valuesPathExists(values, schema, ['replicas']), 'a misspelt top-level key is caught');
@@ -96,7 +107,7 @@ t.test('templates read only values that values.yaml declares (typos fail here, n
 
 t.test('values.yaml and the ci values validate against values.schema.json', async (t) => {
   const validate = compileSchema();
-  for (const file of ['values.yaml', 'ci/production-values.yaml']) {
+  for (const file of ['values.yaml', ...ciFiles()]) {
     const merged = coalesce(chartValues(), chartValues(file));
     t.ok(validate(merged), `${file} is valid: ${JSON.stringify(validate.errors)}`);
   }
@@ -116,10 +127,21 @@ t.test('the schema rejects wrong values with a message naming the key', async (t
     { name: 'a grace period shorter than shutdown delay + close', edit: (v) => (v.terminationGracePeriodSeconds = 10), path: /terminationGracePeriodSeconds/ },
     { name: 'a misspelt config section', edit: (v) => (v.config = { check: [] }), path: /config/ },
     { name: 'a literal detailsToken in the ConfigMap', edit: (v) => (v.config = { server: { detailsToken: 'hunter2' } }), path: /detailsToken/ },
+    { name: 'a literal admin token', edit: (v) => (v.config = { server: { adminToken: 'hunter2' } }), path: /adminToken/ },
+    { name: 'a literal heartbeat token', edit: (v) => (v.config = { checks: [{ name: 'nightly', type: 'heartbeat', period: '1d', token: 'abc' }] }), path: /checks\/0\/token/ },
+    { name: 'a literal Slack URL (the URL is the credential)', edit: (v) => (v.config = { notifications: [{ name: 'chat', type: 'slack', url: 'https://hooks.slack.com/services/T/B/x' }] }), path: /notifications\/0\/url/ },
+    { name: 'a literal PagerDuty routing key', edit: (v) => (v.config = { notifications: [{ name: 'oncall', type: 'pagerduty', routingKey: 'r0ut1ng' }] }), path: /notifications\/0\/routingKey/ },
+    { name: 'a literal webhook secret', edit: (v) => (v.config = { notifications: [{ name: 'hook', type: 'webhook', url: '${HOOK_URL}', secret: 's' }] }), path: /notifications\/0\/secret/ },
     { name: 'env with a bad variable name', edit: (v) => (v.env = { 'DATABASE-URL': 'x' }), path: /env/ },
     { name: 'a ServiceMonitor interval that is not a duration', edit: (v) => set(v, ['serviceMonitor', 'interval'], '30 seconds'), path: /serviceMonitor\/interval/ },
     { name: 'an image digest that is not sha256', edit: (v) => set(v, ['image', 'digest'], 'latest'), path: /image\/digest/ },
   ];
+  const fine = clone(base);
+  fine.config = { notifications: [
+    { name: 'oncall', type: 'pagerduty', routingKey: '${PD_ROUTING_KEY}', url: 'https://events.pagerduty.com/v2/enqueue' },
+    { name: 'chat', type: 'slack', url: '${SLACK_WEBHOOK_URL}' },
+  ] };
+  t.ok(validate(fine), `secrets as \${VAR} and PagerDuty's public URL pass: ${JSON.stringify(validate.errors)}`);
   for (const c of cases) {
     const values = clone(base);
     c.edit(values);
@@ -130,7 +152,7 @@ t.test('the schema rejects wrong values with a message naming the key', async (t
 });
 
 t.test('no secret is written into the ConfigMap by the shipped values', async (t) => {
-  for (const file of ['values.yaml', 'ci/production-values.yaml']) {
+  for (const file of ['values.yaml', ...ciFiles()]) {
     const config = chartValues(file).config ?? {};
     const leaks = stringLeaves(config).map(inlineSecret).filter((x) => x !== null);
     t.same(leaks, [], `${file}: config holds only \${VAR} references to secrets`);
@@ -141,16 +163,18 @@ t.test('no secret is written into the ConfigMap by the shipped values', async (t
 });
 
 t.test('the deployment wires probes, ports, secrets and shutdown as the service needs', async (t) => {
+  const container = readText('helm/health-aggregator/templates/_container.tpl');
   const deployment = readText('helm/health-aggregator/templates/deployment.yaml');
   const values = chartValues();
   for (const probe of ['readiness', 'liveness', 'startup']) {
-    t.match(deployment, new RegExp(`with \\.Values\\.probes\\.${probe} \\}\\}[\\s\\S]{0,60}${probe}Probe:\\s+httpGet:\\s+path: \\{\\{ \\.path \\}\\}\\s+port: http`), `${probe}Probe reads probes.${probe}.path on the named port`);
+    t.match(container, new RegExp(`${probe}Probe:\\s+httpGet:\\s+path: \\{\\{ include "health-aggregator\\.${probe}Path" \\$ \\| quote \\}\\}\\s+port: http`), `${probe}Probe: the path helper, on the named port`);
   }
-  t.match(deployment, /containerPort: \{\{ \.Values\.containerPort \}\}/);
-  t.match(deployment, /- name: PORT\s+value: \{\{ \.Values\.containerPort \| quote \}\}/, 'the service is told the port the probes use');
-  t.match(deployment, /- name: HEALTH_CONFIG\s+value: \{\{ include "health-aggregator\.configDir" \. \}\}\/health\.yml/);
-  t.match(deployment, /secretRef:\s+name: \{\{ \. \}\}/, 'secrets come in through envFrom secretRef');
+  t.match(container, /containerPort: \{\{ \.Values\.containerPort \}\}/);
+  t.match(container, /- name: PORT\s+value: \{\{ \.Values\.containerPort \| quote \}\}/, 'the service is told the port the probes use');
+  t.match(container, /- name: HEALTH_CONFIG\s+value: \{\{ include "health-aggregator\.configDir" \. \}\}\/health\.yml/);
+  t.match(container, /secretRef:\s+name: \{\{ \. \}\}/, 'secrets come in through envFrom secretRef');
   t.match(deployment, /terminationGracePeriodSeconds: \{\{ \.Values\.terminationGracePeriodSeconds \}\}/);
+  t.match(deployment, /^\{\{- include "health-aggregator\.validate" \. \}\}/, 'the render-time refusals run first');
   t.match(deployment, /checksum\/config:/, 'a config change rolls the pods');
   t.notMatch(readText('helm/health-aggregator/templates/configmap.yaml'), /\.Values\.(env|extraEnv|envFromSecrets)/, 'the ConfigMap holds only the config');
 
@@ -161,13 +185,13 @@ t.test('the deployment wires probes, ports, secrets and shutdown as the service 
   t.match(monitor, /- port: http\s+path: \/metrics/);
 
   const pod = values.podSecurityContext as JsonObject;
-  const container = values.securityContext as JsonObject;
+  const containerSecurity = values.securityContext as JsonObject;
   t.equal(pod.runAsNonRoot, true);
-  t.equal(container.runAsNonRoot, true);
-  t.equal(container.readOnlyRootFilesystem, true);
-  t.equal(container.allowPrivilegeEscalation, false);
-  t.same((container.capabilities as JsonObject).drop, ['ALL']);
-  t.match(deployment, /name: tmp\s+mountPath: \/tmp/, 'a writable /tmp under the read-only root');
+  t.equal(containerSecurity.runAsNonRoot, true);
+  t.equal(containerSecurity.readOnlyRootFilesystem, true);
+  t.equal(containerSecurity.allowPrivilegeEscalation, false);
+  t.same((containerSecurity.capabilities as JsonObject).drop, ['ALL']);
+  t.match(container, /name: tmp\s+mountPath: \/tmp/, 'a writable /tmp under the read-only root');
 
   const liveness = (values.probes as JsonObject).liveness as JsonObject;
   const readiness = (values.probes as JsonObject).readiness as JsonObject;

@@ -48,7 +48,10 @@ t.test('multi-stage build: dev dependencies build, the runtime gets production o
   t.ok(runtime.some((i) => i.op === 'COPY' && /^package\.json /.test(i.args)), 'runtime has package.json (the version fallback)');
   const from = all('FROM').map((i) => i.args);
   const arg = all('ARG').find((i) => i.args.startsWith('NODE_IMAGE='));
-  t.match(arg?.args, /^NODE_IMAGE=node:20-bookworm-slim$/, 'Node 20 on Debian slim (glibc: msgpackr-extract prebuilt loads)');
+  t.match(arg?.args, /^NODE_IMAGE=node:24-bookworm-slim(@sha256:[0-9a-f]{64})?$/, 'Node 24 LTS on Debian slim (glibc: msgpackr-extract prebuilt loads), by tag or digest');
+  // The version CI tests on is the one the image ships (scripts/fetch-tool.sh pins Node 24.x).
+  const pinned = /^NODE24_VERSION=(\d+)\./m.exec(readText('scripts/fetch-tool.sh'))?.[1];
+  t.equal(pinned, /node:(\d+)-/.exec(arg?.args ?? '')?.[1], 'CI runs the suite on the image\'s Node major');
   t.ok(from.every((f) => f.startsWith('${NODE_IMAGE}')), 'every stage on the same base');
 });
 
@@ -71,41 +74,34 @@ t.test('the runtime stage: non-root, production, port, exec-form entrypoint, lab
   t.same(execForm(runtime.find((i) => i.op === 'ENTRYPOINT')?.args ?? ''), ['node', 'dist/cli.js'], 'exec-form ENTRYPOINT: node is PID 1');
   t.same(execForm(runtime.find((i) => i.op === 'CMD')?.args ?? ''), ['serve']);
   const labels = runtime.filter((i) => i.op === 'LABEL').map((i) => i.args).join(' ');
-  for (const key of ['title', 'version', 'revision', 'licenses', 'created']) t.match(labels, `org.opencontainers.image.${key}=`);
+  for (const key of ['title', 'version', 'revision', 'licenses', 'created', 'base.name']) t.match(labels, `org.opencontainers.image.${key}=`);
   const dockerignore = readText('.dockerignore').split('\n').map((l) => l.trim());
-  for (const entry of ['node_modules', 'dist', 'coverage', '.tap', '.git', '.env']) t.ok(dockerignore.includes(entry), `.dockerignore: ${entry}`);
+  for (const entry of ['node_modules', 'dist', 'coverage', '.tap', '.git', '.env', '.cache']) t.ok(dockerignore.includes(entry), `.dockerignore: ${entry}`);
   // Everything the build copies must survive .dockerignore.
   for (const i of all('COPY').filter((c) => !c.args.startsWith('--from'))) {
     for (const src of i.args.split(/\s+/).slice(0, -1)) t.notOk(dockerignore.includes(src), `COPY ${src} is not ignored`);
   }
 });
 
-/**
- * dockerfile-utils (the linter behind VS Code's Dockerfile support) when it
- * can be resolved, from $DOCKERFILE_UTILS or node_modules: unknown flags,
- * bad ports, malformed JSON forms, duplicate CMDs. Not a dependency yet.
- */
-function loadDockerfileLinter(): ((text: string) => Array<{ severity?: number; message: string; range: { start: { line: number } } }>) | null {
-  for (const from of [process.env.DOCKERFILE_UTILS, 'dockerfile-utils']) {
-    if (!from) continue;
-    try {
-      return (require(from) as { validate: (text: string) => Array<{ severity?: number; message: string; range: { start: { line: number } } }> }).validate;
-    } catch {
-      // not installed here
-    }
-  }
-  return null;
-}
-
-t.test('a Dockerfile linter finds nothing to warn about', async (t) => {
-  const lint = loadDockerfileLinter();
-  if (lint === null) {
-    t.plan(0, 'skipped: dockerfile-utils is not installed (set DOCKERFILE_UTILS to its path)');
-    return;
-  }
-  const problems = lint(readText('Dockerfile')).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+t.test('dockerfile-utils (the linter behind VS Code\'s Dockerfile support) finds nothing to warn about', async (t) => {
+  const { validate } = require('dockerfile-utils') as typeof import('dockerfile-utils');
+  const problems = validate(readText('Dockerfile')).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
   t.same(problems, [], 'no errors or warnings');
-  t.ok(lint('FROM node:20\nHEALTHCHECK --intervall=3s CMD ["node"]\nEXPOSE abc\n').length >= 2, 'and it does see real mistakes');
+  // It must see real mistakes, or the empty list above proves nothing.
+  const seen = validate('FROM node:24\nHEALTHCHECK --intervall=3s CMD ["node"]\nEXPOSE abc\n').map((d) => d.message).join('; ');
+  t.match(seen, /intervall/, 'an unknown flag');
+  t.match(seen, /port/i, 'a bad port');
+});
+
+t.test('the runtime stage carries no package manager', async (t) => {
+  const runtime = stages().at(-1)!;
+  const runs = runtime.filter((i) => i.op === 'RUN').map((i) => i.args);
+  t.notOk(runs.some((r) => /\bnpm\s/.test(r) && !/rm -rf/.test(r)), 'npm never runs there');
+  const removed = runs.join(' ');
+  for (const path of ['/usr/local/lib/node_modules/npm', '/usr/local/lib/node_modules/corepack', '/usr/local/bin/npm', '/usr/local/bin/npx', '/usr/local/bin/corepack']) {
+    t.match(removed, new RegExp(`rm -rf [^&;]*${path.replace(/\//g, '\\/')}(\\s|$)`), `removes ${path}`);
+  }
+  t.same(execForm(runtime.find((i) => i.op === 'ENTRYPOINT')?.args ?? '')?.[0], 'node', 'and the entrypoint needs only node');
 });
 
 const healthcheck = () => {
@@ -187,7 +183,9 @@ t.test('node as PID 1 (as in the container) stops gracefully on SIGTERM and exit
   const svc = await asPid1([process.execPath, cli, 'serve', '--config', config], 'health-aggregator listening', { PORT: String(port) });
   t.teardown(() => svc.kill());
   t.equal(svc.nspid, 1, 'the service is PID 1 in its namespace');
-  t.equal((await fetch(`http://127.0.0.1:${port}/api/health/readiness`)).status, 200, 'ready before the signal');
+  // Ready once its first (empty) round has run, which may come just after the "listening" line.
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/health/readiness`)).status === 200, 'ready before the signal');
+  t.pass('ready before the signal');
   process.kill(svc.pid, 'SIGTERM');
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/health/readiness`)).status === 503, 'readiness 503 after SIGTERM');
   t.pass('readiness fails at once while the server still answers (shutdownDelay)');

@@ -34,7 +34,12 @@ export const chartValues = (rel = 'values.yaml'): JsonObject => {
 
 export const chartSchema = (): JsonObject => JSON.parse(readText('helm/health-aggregator/values.schema.json')) as JsonObject;
 
-export const templateFiles = (): string[] => readdirSync(path.join(CHART, 'templates')).sort();
+/** Every file under templates/, relative to it ("deployment.yaml", "tests/test-connection.yaml"). */
+export const templateFiles = (): string[] =>
+  (readdirSync(path.join(CHART, 'templates'), { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(path.join(CHART, 'templates'), path.join(d.parentPath, d.name)))
+    .sort();
 
 // ---------------------------------------------------------------- Dockerfile
 

@@ -1,140 +1,149 @@
 /**
- * The chart rendered by a real helm, when one is available ($HELM_BIN, else
- * `helm` on PATH); skipped otherwise, since no registry this project uses
- * ships helm as a dependency. The rendered manifests are read back and held
- * against the real app: the probe paths it answers, the config it accepts.
+ * The chart rendered by a real helm (test/deploy/helm.ts), as CI would:
+ * `helm lint --strict` and `helm template` over every ci/*.yaml, every
+ * manifest against Kubernetes' schemas, and the rendered config and probes
+ * held against the real service.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
-import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { parseConfig } from '../../src/config';
-import { startApp } from '../support/app';
-import { CHART, isObject, SECRET_ENV, type JsonObject } from './files';
+import { CHART, SECRET_ENV, type JsonObject } from './files';
+import { ciValueFiles, get, helm, IMAGE, one, ofKind, render } from './helm';
+import { validateManifest } from './kube-schemas';
 
-function findHelm(): string | null {
-  for (const candidate of [process.env.HELM_BIN, 'helm']) {
-    if (!candidate) continue;
-    const r = spawnSync(candidate, ['version', '--short'], { encoding: 'utf8' });
-    if (r.status === 0) return candidate;
+const CLUSTER_ENV = { ...SECRET_ENV, HEALTH_CLUSTER_URL: 'postgres://health:c1u5ter-pw@cluster-db:5432/health' };
+
+t.comment(`helm: ${helm(['version', '--short']).out.trim()}`);
+
+t.test('helm lint --strict passes with the defaults and with every ci/*.yaml', async (t) => {
+  const sets = [IMAGE, ...ciValueFiles().map((f) => ['-f', `${CHART}/${f}`])];
+  t.ok(sets.length >= 5, `${sets.length} value sets`);
+  for (const args of sets) {
+    const r = helm(['lint', '--strict', CHART, ...args]);
+    t.equal(r.code, 0, `lint ${args.join(' ').replace(CHART + '/', '')}: ${r.out.trim().split('\n').at(-1)}${r.err}`);
   }
-  return null;
-}
+});
 
-const helmBin = findHelm();
-const home = mkdtempSync(path.join(os.tmpdir(), 'ha-helm-'));
-t.teardown(() => rmSync(home, { recursive: true, force: true }));
-
-function helm(args: string[]): { code: number | null; out: string; err: string } {
-  if (helmBin === null) throw new Error('no helm');
-  const r = spawnSync(helmBin, args, {
-    encoding: 'utf8',
-    // Keep helm's cache and config out of the user's home.
-    env: { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-const CI_VALUES = path.join(CHART, 'ci/production-values.yaml');
-
-/** `helm template` -> the manifests by kind (one of each kind here). */
-function render(extra: string[] = []): Map<string, JsonObject> {
-  const r = helm(['template', 'rel', CHART, '--namespace', 'prod', ...extra]);
-  if (r.code !== 0) throw new Error(`helm template failed: ${r.err}`);
-  const byKind = new Map<string, JsonObject>();
-  for (const doc of parseAllDocuments(r.out)) {
-    if (doc.errors.length > 0) throw new Error(`rendered YAML does not parse: ${doc.errors[0]?.message}`);
-    const m: unknown = doc.toJS();
-    if (!isObject(m)) continue;
-    const kind = String(m.kind);
-    if (byKind.has(kind)) throw new Error(`two ${kind} manifests`);
-    byKind.set(kind, m);
+t.test('every rendered manifest of every ci/*.yaml passes Kubernetes\' schemas', async (t) => {
+  for (const file of ['(defaults)', ...ciValueFiles()]) {
+    const docs = render(file === '(defaults)' ? IMAGE : ['-f', `${CHART}/${file}`]);
+    for (const doc of docs) {
+      const name = `${file}: ${String(doc.kind)} ${String(get(doc, 'metadata', 'name'))}`;
+      if (doc.kind === 'HTTPRoute') {
+        // No Gateway API schema package is installed: the fields a route cannot work without.
+        t.equal(doc.apiVersion, 'gateway.networking.k8s.io/v1', `${name}: v1 (GA) API`);
+        t.ok(get(doc, 'spec', 'parentRefs', 0, 'name') && get(doc, 'spec', 'rules', 0, 'backendRefs', 0, 'port'), `${name}: parentRefs and a backend port`);
+        continue;
+      }
+      const schema = await validateManifest(doc).catch((err: Error) => `INVALID: ${err.message}`);
+      t.notMatch(schema, /^INVALID|no schema/, `${name} -> ${schema}`);
+    }
   }
-  return byKind;
-}
+  // The validator must refuse a broken manifest, or the loop above proves nothing.
+  const broken = structuredClone(one(render(), 'Deployment'));
+  (get(broken, 'spec', 'template', 'spec', 'containers', 0) as JsonObject).ports = [{ containerPort: 'http' }];
+  await t.rejects(validateManifest(broken), /containerPort/, 'a wrong type is caught');
+  await t.rejects(validateManifest({ apiVersion: 'v9', kind: 'Nope' }), /no schema/, 'an unknown kind is not waved through');
+});
 
-const get = (tree: unknown, ...keys: Array<string | number>): any => {
-  let node: any = tree;
-  for (const k of keys) node = node?.[k];
-  return node;
-};
+t.test('defaults: zero-config, readiness?self, no optional objects, a hardened pod', async (t) => {
+  const docs = render();
+  t.same(docs.map((d) => d.kind).sort(), ['Deployment', 'Pod', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+  const pod = get(one(docs, 'Deployment'), 'spec', 'template', 'spec');
+  const container = get(pod, 'containers', 0);
+  t.notOk((container.env as JsonObject[]).some((e) => e.name === 'HEALTH_CONFIG'), 'no HEALTH_CONFIG without a config');
+  t.equal(get(container, 'readinessProbe', 'httpGet', 'path'), '/api/health/readiness?self', 'readiness is the replica\'s own');
+  t.equal(get(container, 'livenessProbe', 'httpGet', 'path'), '/api/health/liveness');
+  t.equal(get(pod, 'securityContext', 'runAsNonRoot'), true);
+  t.equal(get(container, 'securityContext', 'readOnlyRootFilesystem'), true);
+  t.same(get(container, 'securityContext', 'capabilities', 'drop'), ['ALL']);
+  t.equal(pod.automountServiceAccountToken, false);
+  const pdb = one(docs, 'PodDisruptionBudget');
+  t.equal(get(pdb, 'spec', 'unhealthyPodEvictionPolicy'), 'AlwaysAllow', 'an unready pod never blocks a drain');
+  t.equal(get(pdb, 'spec', 'maxUnavailable'), 1);
+  const test = one(docs, 'Pod');
+  t.equal(get(test, 'metadata', 'annotations', 'helm.sh/hook'), 'test', 'a helm test hook');
+  const selector = get(one(docs, 'Service'), 'spec', 'selector') as JsonObject;
+  const testLabels = get(test, 'metadata', 'labels') as JsonObject;
+  t.notOk(Object.entries(selector).every(([k, v]) => testLabels[k] === v), 'the test pod is not selected by the Service (nor the Deployment)');
+});
 
-if (helmBin === null) {
-  t.plan(0, 'skipped: no helm binary (set HELM_BIN or put helm on PATH)');
-} else {
-  t.comment(`helm: ${helm(['version', '--short']).out.trim()}`);
-
-  t.test('helm lint --strict passes with the default and the production values', async (t) => {
-    for (const extra of [[], ['-f', CI_VALUES]]) {
-      const r = helm(['lint', '--strict', CHART, ...extra]);
-      t.equal(r.code, 0, `lint ${extra.join(' ') || '(defaults)'}: ${r.out}${r.err}`);
+t.test('the rendered config of every ci/*.yaml is one the service accepts', async (t) => {
+  for (const file of ciValueFiles()) {
+    const docs = render(['-f', `${CHART}/${file}`]);
+    const cm = ofKind(docs, 'ConfigMap').find((c) => get(c, 'data', 'health.yml') !== undefined);
+    if (cm === undefined) {
+      const env = get(one(docs, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'env') as JsonObject[];
+      t.notOk(env.some((e) => e.name === 'HEALTH_CONFIG'), `${file}: zero-config, no file and no HEALTH_CONFIG`);
+      continue;
     }
-  });
-
-  t.test('defaults: zero-config, no ConfigMap, no ServiceMonitor, a hardened pod', async (t) => {
-    const m = render();
-    t.same([...m.keys()].sort(), ['Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
-    const pod = get(m.get('Deployment'), 'spec', 'template', 'spec');
-    const container = get(pod, 'containers', 0);
-    t.notOk((container.env as JsonObject[]).some((e) => e.name === 'HEALTH_CONFIG'), 'no HEALTH_CONFIG without a config');
-    t.equal(get(pod, 'securityContext', 'runAsNonRoot'), true);
-    t.equal(get(container, 'securityContext', 'readOnlyRootFilesystem'), true);
-    t.same(get(container, 'securityContext', 'capabilities', 'drop'), ['ALL']);
-    t.equal(pod.automountServiceAccountToken, false);
-  });
-
-  t.test('production values: the ConfigMap the pod mounts is a config the service accepts', async (t) => {
-    const m = render(['-f', CI_VALUES]);
-    t.same([...m.keys()].sort(), ['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount', 'ServiceMonitor']);
-    const cm = m.get('ConfigMap')!;
-    const text = get(cm, 'data', 'health.yml') as string;
-    const config = parseConfig(text, SECRET_ENV, 'health.yml');
-    t.equal(config.checks.length, 4, 'the rendered health.yml is valid');
-    t.notMatch(text, /s3cr3t|r3d1s|t0ken/, 'no secret in the ConfigMap');
-
-    const pod = get(m.get('Deployment'), 'spec', 'template', 'spec');
-    const container = get(pod, 'containers', 0);
-    const env = Object.fromEntries((container.env as JsonObject[]).map((e) => [e.name, e.value]));
-    const mount = (container.volumeMounts as JsonObject[]).find((v) => v.name === 'config');
-    t.equal(env.HEALTH_CONFIG, `${String(mount?.mountPath)}/health.yml`, 'HEALTH_CONFIG points into the mount');
-    t.equal(mount?.readOnly, true);
-    const volume = (pod.volumes as JsonObject[]).find((v) => v.name === 'config');
-    t.equal(get(volume, 'configMap', 'name'), get(cm, 'metadata', 'name'), 'the mount is the chart ConfigMap');
-    t.same(container.envFrom, [{ secretRef: { name: 'asset-anchor-health' } }], 'secrets through envFrom');
-    t.match(get(m.get('Deployment'), 'spec', 'template', 'metadata', 'annotations', 'checksum/config'), /^[0-9a-f]{64}$/);
-
-    const port = get(container, 'ports', 0);
-    t.equal(Number(env.PORT), port.containerPort, '$PORT is the container port');
-    t.equal(get(m.get('Service'), 'spec', 'ports', 0, 'targetPort'), port.name, 'the Service targets it by name');
-    t.same(get(m.get('ServiceMonitor'), 'spec', 'endpoints', 0), { port: port.name, path: '/metrics', interval: '30s', scrapeTimeout: '10s' });
-    const grace = Number(pod.terminationGracePeriodSeconds) * 1000;
-    t.ok(grace > config.server.shutdownDelay + 10_000, 'grace period outlasts the shutdown');
-
-    // The rendered probes, asked of the real app built from the rendered config.
-    const app = await startApp('checks: []\n');
-    t.teardown(() => app.close());
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
-      const httpGet = get(container, probe, 'httpGet');
-      t.equal(httpGet.port, port.name, `${probe} on the named port`);
-      t.equal((await app.app.inject({ url: httpGet.path })).statusCode, 200, `${probe} ${httpGet.path} -> 200`);
+    const text = String(get(cm, 'data', 'health.yml'));
+    let checks = -1;
+    try {
+      checks = parseConfig(text, CLUSTER_ENV, `${file} health.yml`).checks.length;
+    } catch (err) {
+      t.fail(`${file}: the service refuses the rendered config: ${(err as Error).message}`);
+      continue;
     }
-  });
+    t.ok(checks > 0, `${file}: valid, ${checks} checks`);
+    t.notMatch(text, /s3cr3t|r3d1s|t0ken|c1u5ter/, `${file}: no secret in the ConfigMap`);
+  }
+});
 
-  t.test('helm refuses values that would break the pod', async (t) => {
-    const cases: Array<{ name: string; args: string[]; error: RegExp }> = [
-      { name: 'a config port other than containerPort', args: ['--set', 'config.server.port=9090'], error: /differs from containerPort/ },
-      { name: 'a basePath the probes are not under', args: ['--set', 'config.server.basePath=/health'], error: /not under config\.server\.basePath/ },
-      { name: 'a misspelt top-level value', args: ['--set', 'replicas=3'], error: /replicas/ },
-      { name: 'a literal details token', args: ['--set', 'config.server.detailsToken=abc'], error: /detailsToken/ },
-    ];
-    for (const c of cases) {
-      const r = helm(['template', 'rel', CHART, ...c.args]);
-      t.not(r.code, 0, `${c.name}: refused`);
-      t.match(r.err, c.error, `${c.name}: says why`);
-    }
-    t.equal(helm(['template', 'rel', CHART, '--set', 'config.server.basePath=/api/health', '--set-json', 'config.checks=[]']).code, 0, 'a matching basePath is fine');
-  });
-}
+t.test('production values: ConfigMap, mounts, secrets, monitoring and public routes wired together', async (t) => {
+  const docs = render(['-f', `${CHART}/ci/production-values.yaml`]);
+  const deployment = one(docs, 'Deployment');
+  const pod = get(deployment, 'spec', 'template', 'spec');
+  const container = get(pod, 'containers', 0);
+  const env = Object.fromEntries((container.env as JsonObject[]).map((e) => [e.name, e.value]));
+  const mount = (container.volumeMounts as JsonObject[]).find((v) => v.name === 'config');
+  t.equal(env.HEALTH_CONFIG, `${String(mount?.mountPath)}/health.yml`, 'HEALTH_CONFIG points into the mount');
+  t.equal(mount?.readOnly, true);
+  const cm = ofKind(docs, 'ConfigMap').find((c) => get(c, 'data', 'health.yml') !== undefined)!;
+  t.equal(get((pod.volumes as JsonObject[]).find((v) => v.name === 'config'), 'configMap', 'name'), get(cm, 'metadata', 'name'));
+  t.same(container.envFrom, [{ secretRef: { name: 'asset-anchor-health' } }], 'secrets through envFrom');
+  t.match(get(deployment, 'spec', 'template', 'metadata', 'annotations', 'checksum/config'), /^[0-9a-f]{64}$/);
+  const port = get(container, 'ports', 0);
+  t.equal(Number(env.PORT), port.containerPort, '$PORT is the container port');
+  t.equal(get(one(docs, 'Service'), 'spec', 'ports', 0, 'targetPort'), port.name, 'the Service targets it by name');
+
+  const monitor = one(docs, 'ServiceMonitor');
+  t.match(get(monitor, 'spec', 'endpoints', 0), { port: 'http', path: '/metrics' });
+  t.same(get(monitor, 'spec', 'endpoints', 0, 'relabelings'), [{ action: 'replace', targetLabel: 'job', replacement: 'health-aggregator' }], 'a fixed job label, whatever the release name');
+  t.equal(get(one(docs, 'PrometheusRule'), 'metadata', 'labels', 'release'), 'kube-prometheus-stack');
+
+  const paths = (get(one(docs, 'Ingress'), 'spec', 'rules', 0, 'http', 'paths') as JsonObject[]).map((p) => p.path);
+  t.same(paths, ['/api/health', '/status', '/api/status', '/api/v2'], 'the public routes, not /metrics');
+
+  const policy = one(docs, 'NetworkPolicy');
+  const egress = get(policy, 'spec', 'egress') as JsonObject[];
+  t.same(get(egress, 0, 'ports'), [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }], 'DNS first');
+  t.same((get(egress, 1, 'ports') as JsonObject[]).map((p) => p.port), [443, 5432, 6379, 6432], 'the dependencies\' ports, with the PgBouncer override');
+  t.same(get(policy, 'spec', 'ingress', 0, 'ports'), [{ port: 'http', protocol: 'TCP' }], 'only the HTTP port is open');
+  t.equal((get(policy, 'spec', 'ingress', 0, 'from') as JsonObject[]).length, 3, 'Prometheus, the ingress controller, the test pod');
+});
+
+t.test('cluster values: HEALTH_CLUSTER_URL from the Secret, cluster.url in the config, an HPA', async (t) => {
+  const docs = render(['-f', `${CHART}/ci/cluster-values.yaml`]);
+  const container = get(one(docs, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
+  const url = (container.env as JsonObject[]).find((e) => e.name === 'HEALTH_CLUSTER_URL');
+  t.same(get(url, 'valueFrom', 'secretKeyRef'), { name: 'health-cluster', key: 'HEALTH_CLUSTER_URL' });
+  const config = parse(String(get(one(docs, 'ConfigMap'), 'data', 'health.yml'))) as JsonObject;
+  t.same(config.cluster, { mode: 'quorum', leaseTime: '10s', url: '${HEALTH_CLUSTER_URL}' }, 'the chart adds the url, keeps the rest');
+  t.equal(get(one(docs, 'Deployment'), 'spec', 'replicas'), undefined, 'the HPA owns the replica count');
+  t.equal(get(one(docs, 'HorizontalPodAutoscaler'), 'spec', 'minReplicas'), 3);
+  t.equal(get(one(docs, 'PodDisruptionBudget'), 'spec', 'minAvailable'), 2);
+  t.match(get(one(docs, 'Deployment'), 'spec', 'template', 'spec', 'containers', 0, 'image'), /@sha256:[0-9a-f]{64}$/, 'a digest wins over the tag');
+  t.same((get(one(docs, 'NetworkPolicy'), 'spec', 'egress', 1, 'ports') as JsonObject[]).map((p) => p.port), [443, 5432, 6379], 'the cluster database is reachable too');
+});
+
+t.test('NOTES.txt speaks of the image tag and the basePath in use, not the chart\'s', async (t) => {
+  const r = helm(['install', 'rel', CHART, '--dry-run=client', '--namespace', 'prod', ...IMAGE, '--set', 'image.tag=1.4.2', '--set', 'config.server.basePath=/hc']);
+  t.equal(r.code, 0, r.err);
+  const notes = r.out.slice(r.out.indexOf('NOTES:'));
+  t.match(notes, /health-aggregator 1\.4\.2 \(image registry\.test\/health-aggregator:1\.4\.2\)/, 'the image tag');
+  t.notMatch(notes, /0\.2\.0/, 'not the chart version');
+  t.match(notes, /curl -s localhost:8080\/hc\n/, 'the basePath');
+  t.match(notes, /Readiness probe: \/hc\/readiness\?self/);
+  t.notMatch(notes, /\/api\/health/, 'nothing hard-coded');
+});

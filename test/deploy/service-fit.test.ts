@@ -7,10 +7,20 @@ import t from 'tap';
 import { parseConfig } from '../../src/config';
 import { startApp } from '../support/app';
 import { runCli } from '../support/service';
-import { chartSchema, chartValues, isObject, parseDockerfile, readText, SECRET_ENV, type JsonObject } from './files';
+import { CHART, chartSchema, chartValues, isObject, parseDockerfile, readText, SECRET_ENV, type JsonObject } from './files';
+import { get, IMAGE, one, render } from './helm';
 import { stringify } from 'yaml';
 
-const probes = () => chartValues().probes as Record<'readiness' | 'liveness' | 'startup', JsonObject>;
+type Probe = 'readiness' | 'liveness' | 'startup';
+
+/** The probe paths helm renders into the Deployment (empty values are derived from the basePath). */
+function renderedProbes(args: readonly string[] = IMAGE): Record<Probe, { path: string }> {
+  const container = get(one(render(args), 'Deployment'), 'spec', 'template', 'spec', 'containers', 0);
+  const path = (p: Probe) => ({ path: String(get(container, `${p}Probe`, 'httpGet', 'path')) });
+  return { readiness: path('readiness'), liveness: path('liveness'), startup: path('startup') };
+}
+const defaults = renderedProbes();
+const probes = () => defaults;
 
 t.test('the chart probes paths the real app answers with 200', async (t) => {
   const app = await startApp('checks: []\n');
@@ -26,6 +36,11 @@ t.test('the chart probes paths the real app answers with 200', async (t) => {
   // Guard against a probe path that some catch-all would answer: a wrong one must not be 200.
   const wrong = await app.app.inject({ method: 'GET', url: '/api/health/ready' });
   t.equal(wrong.statusCode, 404, 'a misspelt probe path would not pass');
+});
+
+t.test('the default readinessProbe is the replica\'s own readiness (?self, CONTRACT §4.3)', async (t) => {
+  t.equal(probes().readiness.path, '/api/health/readiness?self');
+  t.same(renderedProbes([...IMAGE, '--set', 'config.server.basePath=/hc']).readiness, { path: '/hc/readiness?self' }, 'under a custom basePath too');
 });
 
 t.test('readiness, the chart readinessProbe, fails on SIGTERM-style shutdown while liveness stays up', async (t) => {
@@ -59,7 +74,7 @@ t.test('the configs shipped with the chart and in examples/ pass the service val
     const config = parseConfig(text, SECRET_ENV, name);
     t.ok(config.checks.length > 0, `${name}: valid, ${config.checks.length} checks`);
     t.equal(config.server.port, 8080, `${name}: listens where the probes knock`);
-    const paths = probes();
+    const paths = name.startsWith('ci/') ? renderedProbes(['-f', `${CHART}/ci/production-values.yaml`]) : probes();
     for (const probe of Object.values(paths)) {
       t.ok(String(probe.path).startsWith(`${config.server.basePath}/`), `${name}: probe ${String(probe.path)} is under basePath`);
     }
@@ -77,7 +92,12 @@ t.test('examples/health.yml shows every section and every check type of CONTRACT
 
 t.test('the chart schema allows exactly config sections the service accepts', async (t) => {
   const sections = ((chartSchema().properties as JsonObject).config as JsonObject).properties as JsonObject;
-  const minimal: Record<string, unknown> = { service: {}, server: {}, pressure: {}, defaults: {}, storage: { type: 'memory' }, checks: [] };
+  // null for the sections whose content other work defines: the key itself is what is under test
+  // (the service refuses an unknown key whatever its value).
+  const minimal: Record<string, unknown> = {
+    service: {}, server: {}, pressure: {}, defaults: {}, storage: { type: 'memory' }, checks: [],
+    cluster: null, statusPage: {}, maintenance: null, notifications: null,
+  };
   t.same(Object.keys(sections).sort(), Object.keys(minimal).sort(), 'the sections under test');
   for (const key of Object.keys(sections)) {
     t.doesNotThrow(() => parseConfig(stringify({ [key]: minimal[key] }), {}, 'x.yml'), `the service accepts "${key}"`);
@@ -90,6 +110,8 @@ t.test('the grace period outlasts shutdownDelay plus the service close cap', asy
   const cap = /const CLOSE_TIMEOUT_MS = ([\d_]+);/.exec(readText('src/server.ts'))?.[1];
   if (cap === undefined) throw new Error('CLOSE_TIMEOUT_MS not found in src/server.ts');
   const closeMs = Number(cap.replace(/_/g, ''));
+  const chartCap = /\$needS := add \(div \(add \$delayMs 999\) 1000\) (\d+) \}\}/.exec(readText('helm/health-aggregator/templates/_validate.tpl'))?.[1];
+  t.equal(Number(chartCap) * 1000, closeMs, 'the chart\'s render-time rule adds the same close cap');
   for (const file of ['values.yaml', 'ci/production-values.yaml']) {
     const values = { ...chartValues(), ...chartValues(file) };
     const config = isObject(values.config) && Object.keys(values.config).length > 0 ? stringify(values.config) : 'checks: []\n';
