@@ -1,5 +1,6 @@
 import type { HistoryStore } from './status/history/types';
 import type { Metrics } from './observability/metrics';
+import type { OperatorStore } from './status/operator/types';
 import type { Scheduler } from './scheduler/scheduler';
 import type { ResultStore } from './store/store';
 import type { Config } from './types';
@@ -21,6 +22,8 @@ export interface HealthContext {
   readonly lifecycle: Lifecycle;
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
+  /** Operator incidents and maintenance windows (CONTRACT §4.7, §5.8), when the operator API is wired; the page renders them. */
+  readonly operator?: OperatorStore;
 }
 
 /** Options every route plugin receives. */
