@@ -28,8 +28,9 @@ export const SCRIPT = `
   var icon = document.getElementById('favicon');
   var title = document.body.getAttribute('data-title') || document.title;
   var ICONS = JSON.parse(document.body.getAttribute('data-icons') || '{}');
-  var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short' });
-  var fmtTime = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+  // dateStyle/timeStyle cannot be combined with timeZoneName: the fields are spelt out.
+  var fmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  var fmtTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   var zone = (new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date()).filter(function (p) { return p.type === 'timeZoneName'; })[0] || {}).value || '';
   var lastFresh = Date.now();
   var es = null, attempts = 0, timer = null, poller = null, watchdog = null, refetchTimer = null, pingMs = 15000;
