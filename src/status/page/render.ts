@@ -49,14 +49,12 @@ export function duration(s: number): string {
 const pct = (v: number | null) => (v === null ? 'no data' : `${v.toFixed(2)} %`);
 
 function uptimeLine(c: PublicComponent): string {
-  const win = (k: '24h' | '7d' | '30d', label: string) => {
-    const cov = c.uptime_coverage[k];
-    // Say how much of the window the figure stands on, unless it is (nearly) all of it.
-    const note = c.uptime[k] === null || cov >= 99 ? '' : ` <span class="coverage">(${cov < 1 ? '<1' : Math.round(cov)} % of window has data)</span>`;
-    return `${label} ${pct(c.uptime[k])}${note}`;
-  };
   const ms = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v)} ms`);
-  return `Uptime ${win('24h', '24 h')} · ${win('7d', '7 d')} · ${win('30d', '30 d')} · latency p50 ${ms(c.latency_ms.p50)}, p95 ${ms(c.latency_ms.p95)}`;
+  const line = `Uptime 24 h ${pct(c.uptime['24h'])} · 7 d ${pct(c.uptime['7d'])} · 30 d ${pct(c.uptime['30d'])} · latency p50 ${ms(c.latency_ms.p50)}, p95 ${ms(c.latency_ms.p95)}`;
+  // Say what the figures stand on, unless it is (nearly) the whole 30 days.
+  const cov = c.uptime_coverage['30d'];
+  if (c.uptime['30d'] === null || cov >= 99) return line;
+  return `${line} <span class="coverage">· from ${duration(Math.round((cov / 100) * 30 * 86_400))} of data in the last 30 d</span>`;
 }
 
 const BAR_WORD: Record<string, string> = { o: 'operational', d: 'degraded', e: 'outage', m: 'maintenance', '-': 'no data' };
@@ -128,7 +126,9 @@ export function renderContent(body: StatusBody, opts: { pagePath: string }): str
       '<span><span class="bar error"></span>Outage</span><span><span class="bar maintenance"></span>Maintenance</span><span><span class="bar none"></span>No data</span></div>',
   );
   out.push('<h2>Incident history</h2>');
-  out.push(`<ul id="incidents" class="incidents">${body.incidents.length === 0 ? '<li class="meta">No incidents recorded.</li>' : body.incidents.map(incident).join('')}</ul>`);
+  // Ongoing ones stand on top already; the history lists the resolved.
+  const past = body.incidents.filter((i) => i.resolved);
+  out.push(`<ul id="incidents" class="incidents">${past.length === 0 ? '<li class="meta">No past incidents.</li>' : past.map(incident).join('')}</ul>`);
   if (body.incidents_next !== null) {
     out.push(`<p class="pager"><a href="${esc(opts.pagePath)}?before=${encodeURIComponent(body.incidents_next)}" rel="next">Older incidents</a></p>`);
   }

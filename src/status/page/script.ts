@@ -90,8 +90,10 @@ export const SCRIPT = `
   function applyStatus(d) {
     var el = content.querySelector('.state[data-name="' + (window.CSS && CSS.escape ? CSS.escape(d.name) : d.name) + '"]');
     if (el && !el.classList.contains('maintenance')) {
-      el.className = 'state ' + d.status;
-      el.textContent = LABEL[d.status] || d.status;
+      // Before its first result a check is "checking", not "no data".
+      var cls = d.checked === false ? 'checking' : d.status;
+      el.className = 'state ' + cls;
+      el.textContent = d.checked === false ? 'Checking\u2026' : LABEL[d.status] || d.status;
     }
     setState(d.state);
   }
@@ -137,7 +139,7 @@ export const SCRIPT = `
       stopPolling();
       lastFresh = Date.now();
       setLive('live-ok', 'Live \\u2014 changes appear here as they happen.');
-      (d.components || []).forEach(function (c) { applyStatus({ name: c.name, status: c.status }); });
+      (d.components || []).forEach(function (c) { applyStatus({ name: c.name, status: c.status, checked: c.checked }); });
       setState(d.state);
       arm();
       tick();
