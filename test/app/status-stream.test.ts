@@ -1,7 +1,8 @@
 /**
- * GET /api/status/stream over real sockets: the initial event, a status
- * event when Redis dies, listeners released on disconnect, app.close() not
- * held by an open stream, and the cap on concurrent streams.
+ * GET /api/status/stream over real sockets: the initial event, one status
+ * event (serialised once) reaching every client when Redis dies, app.close()
+ * not held by an open stream, and the cap on concurrent streams (a 'busy'
+ * event for an EventSource, 503 JSON otherwise; a slot frees on leave).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -19,12 +19,16 @@ export const etagOf = (text: string, suffix = ''): string => `"${createHash('sha
 
 export const variant = (text: string, type: string, etag = etagOf(text)): Variant => ({ text, etag, type });
 
+const accepts = (name: string) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*(,|$))[0-9.]+)?\\s*(,|$)`, 'i');
+const BR = accepts('br');
+const GZIP = accepts('gzip');
+
 /** br, then gzip, by what the client accepts (a q=0 refuses). */
 export function negotiate(accept: string | string[] | undefined): 'br' | 'gzip' | null {
   const header = Array.isArray(accept) ? accept.join(',') : (accept ?? '');
-  const ok = (name: string) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*(,|$))[0-9.]+)?\\s*(,|$)`, 'i').test(header);
-  if (ok('br')) return 'br';
-  if (ok('gzip')) return 'gzip';
+  if (header === '') return null;
+  if (BR.test(header)) return 'br';
+  if (GZIP.test(header)) return 'gzip';
   return null;
 }
 
