@@ -51,13 +51,18 @@ export function addInto(into: Counts, from: Counts): void {
 
 export const bucketStart = (t: number, level: Level = 'fine'): number => Math.floor(t / WIDTH[level]) * WIDTH[level];
 
-/** True when a bucket holds anything a reader can vouch for (unknown is no data). */
-export const hasData = (c: Counts): boolean => c.ok + c.degraded + c.error + c.maintenance > 0;
+/** Counters per series entry in a flat series: ok, degraded, error, unknown, maintenance. */
+export const STRIDE = 5;
 
 /** What the readers need from a set of buckets, at either level. */
 export interface BucketSource {
-  /** Adds each bucket of `level` into `into[k]`, k = floor((start - from) / sizeMs). sizeMs is a multiple of the level's width. */
-  sumSeries(into: Counts[], from: number, sizeMs: number, level: Level): Counts[];
+  /**
+   * Adds each bucket of `level` into entry k = floor((start - from) / sizeMs)
+   * of `into`, a flat array of STRIDE counters per entry (no objects: a read
+   * of 200 components must not allocate 200,000 of them). sizeMs is a
+   * multiple of the level's width.
+   */
+  sumSeries(into: Float64Array, from: number, sizeMs: number, level: Level): void;
 }
 
 /** One ring of equal-width buckets: slot keys (bucket numbers, 0 = empty) and five counters per slot. */
@@ -96,20 +101,18 @@ class Tier {
     });
   }
 
-  sumSeries(into: Counts[], from: number, sizeMs: number): void {
+  sumSeries(into: Float64Array, from: number, sizeMs: number): void {
+    const n = into.length / STRIDE;
     for (let i = 0; i < this.slots; i += 1) {
       const key = this.keys[i]!;
       if (key === 0) continue;
       const start = key * this.width;
       if (start < from) continue;
-      const c = into[Math.floor((start - from) / sizeMs)];
-      if (!c) continue;
+      const k = Math.floor((start - from) / sizeMs);
+      if (k >= n) continue;
       const base = i * FIELDS.length;
-      c.ok += this.counts[base]!;
-      c.degraded += this.counts[base + 1]!;
-      c.error += this.counts[base + 2]!;
-      c.unknown += this.counts[base + 3]!;
-      c.maintenance += this.counts[base + 4]!;
+      const at = k * STRIDE;
+      for (let j = 0; j < STRIDE; j += 1) into[at + j]! += this.counts[base + j]!;
     }
   }
 
@@ -144,9 +147,8 @@ export class BucketRing implements BucketSource {
     this.tiers[level].addCounts(start, counts, true);
   }
 
-  sumSeries(into: Counts[], from: number, sizeMs: number, level: Level): Counts[] {
+  sumSeries(into: Float64Array, from: number, sizeMs: number, level: Level): void {
     this.tiers[level].sumSeries(into, from, sizeMs);
-    return into;
   }
 
   /** Buckets held across both tiers (at most 312 + 721). */
@@ -204,12 +206,14 @@ export class PendingBuckets implements BucketSource {
     return b;
   }
 
-  sumSeries(into: Counts[], from: number, sizeMs: number): Counts[] {
+  sumSeries(into: Float64Array, from: number, sizeMs: number): void {
+    const n = into.length / STRIDE;
     for (const b of this.map.values()) {
-      const c = b.start >= from ? into[Math.floor((b.start - from) / sizeMs)] : undefined;
-      if (c) addInto(c, b);
+      if (b.start < from) continue;
+      const k = Math.floor((b.start - from) / sizeMs);
+      if (k >= n) continue;
+      FIELDS.forEach((f, j) => (into[k * STRIDE + j]! += b[f]));
     }
-    return into;
   }
 
   entries(): Bucket[] {

@@ -7,7 +7,7 @@
  * 24 hours and from hourly buckets before that, cut at an hour boundary so
  * no probe is counted twice.
  */
-import { BUCKET_MS, COARSE_MS, type BucketSource, type Counts, emptyCounts, hasData, type Level, uptimePercent, worstStatus } from './buckets';
+import { BUCKET_MS, COARSE_MS, type BucketSource, type Counts, type Level, STRIDE, uptimePercent, worstStatus } from './buckets';
 import { type Coverage, DAY, type HistoryBucket, type Uptime, type Windows } from './types';
 
 const WINDOWS = [
@@ -16,10 +16,16 @@ const WINDOWS = [
   ['30d', 30 * DAY],
 ] as const;
 
-const series = (sources: readonly BucketSource[], from: number, n: number, size: number, level: Level): Counts[] => {
-  const sums = Array.from({ length: Math.max(0, n) }, emptyCounts);
+const series = (sources: readonly BucketSource[], from: number, n: number, size: number, level: Level): Float64Array => {
+  const sums = new Float64Array(Math.max(0, n) * STRIDE);
   for (const s of sources) s.sumSeries(sums, from, size, level);
   return sums;
+};
+
+/** Entry k of a flat series as Counts. */
+const countsAt = (a: Float64Array, k: number): Counts => {
+  const i = k * STRIDE;
+  return { ok: a[i]!, degraded: a[i + 1]!, error: a[i + 2]!, unknown: a[i + 3]!, maintenance: a[i + 4]! };
 };
 
 const percentOf = (part: number, whole: number) => Math.min(100, Math.round((part / whole) * 10_000) / 100);
@@ -36,25 +42,25 @@ export function readWindows(sources: readonly BucketSource[], now: number): Wind
   const coverage: Record<string, number> = {};
   for (const [name, span] of WINDOWS) {
     const from = now - span;
-    const sum = emptyCounts();
+    let up = 0;
+    let down = 0;
     let covered = 0;
-    const take = (c: Counts, start: number, width: number) => {
-      sum.ok += c.ok;
-      sum.degraded += c.degraded;
-      sum.error += c.error;
-      // A bucket with data covers its overlap with the window.
-      if (hasData(c)) covered += Math.min(start + width, now) - Math.max(start, from);
+    const take = (a: Float64Array, k: number, start: number, width: number) => {
+      const i = k * STRIDE;
+      up += a[i]! + a[i + 1]!;
+      down += a[i + 2]!;
+      // A bucket with data (unknown is none) covers its overlap with the window.
+      if (a[i]! + a[i + 1]! + a[i + 2]! + a[i + 4]! > 0) covered += Math.min(start + width, now) - Math.max(start, from);
     };
-    if (name === '24h') {
-      fine.forEach((c, k) => take(c, fineFrom + k * BUCKET_MS, BUCKET_MS));
-    } else {
-      fine.forEach((c, k) => fineFrom + k * BUCKET_MS >= cut && take(c, fineFrom + k * BUCKET_MS, BUCKET_MS));
-      coarse.forEach((c, k) => {
+    const fineStartK = name === '24h' ? 0 : Math.max(0, (cut - fineFrom) / BUCKET_MS);
+    for (let k = fineStartK; k < fine.length / STRIDE; k += 1) take(fine, k, fineFrom + k * BUCKET_MS, BUCKET_MS);
+    if (name !== '24h') {
+      for (let k = 0; k < coarse.length / STRIDE; k += 1) {
         const start = coarseFrom + k * COARSE_MS;
-        if (start + COARSE_MS > from) take(c, start, COARSE_MS);
-      });
+        if (start + COARSE_MS > from) take(coarse, k, start, COARSE_MS);
+      }
     }
-    uptime[name] = uptimePercent(sum);
+    uptime[name] = up + down === 0 ? null : Math.round((up / (up + down)) * 10_000) / 100;
     coverage[name] = percentOf(Math.max(0, covered), span);
   }
   return { uptime: uptime as unknown as Uptime, coverage: coverage as unknown as Coverage };
@@ -66,5 +72,9 @@ export function readBuckets(sources: readonly BucketSource[], now: number, count
   const level: Level = sizeMs >= COARSE_MS && sizeMs % COARSE_MS === 0 ? 'coarse' : 'fine';
   // Bars are aligned to sizeMs so they do not shift between two reads.
   const from = (Math.floor(now / sizeMs) - n + 1) * sizeMs;
-  return series(sources, from, n, sizeMs, level).map((c, k) => ({ start: from + k * sizeMs, status: worstStatus(c), uptime: uptimePercent(c) }));
+  const sums = series(sources, from, n, sizeMs, level);
+  return Array.from({ length: n }, (_, k) => {
+    const c = countsAt(sums, k);
+    return { start: from + k * sizeMs, status: worstStatus(c), uptime: uptimePercent(c) };
+  });
 }
