@@ -76,7 +76,7 @@ t.test('GET /api/status: overall status, components, history, incidents; uptime 
   t.ok(open, 'an incident for cache');
   t.match(open, { source: 'probe', title: 'Session cache: outage', status: 'investigating', impact: 'major', resolved: false, resolved_at: null });
   t.type(open.duration_s, 'number');
-  t.same(down.ongoing.map((i: any) => i.id), [open.id], 'and it stands among the ongoing ones');
+  t.ok(down.ongoing.some((i: any) => i.id === open.id), 'and it stands among the ongoing ones (cache-two, on the same Redis, may have its own)');
   t.equal(down.state, 'major_outage');
   t.equal(down.history.components.cache.bars.at(-1), 'e', 'the current bar shows the worst status');
 
