@@ -84,8 +84,8 @@ t.test('GET /api/status: overall status, components, history, incidents; uptime 
   const back = await eventually(async () => {
     const s = await status();
     const i = s.incidents.find((x: any) => x.id === open.id);
-    return s.components[0].status === 'ok' && i?.resolved ? s : null;
-  }, 'recovered and the incident closed');
+    return s.components.every((c: any) => c.status === 'ok') && i?.resolved && s.ongoing.length === 0 ? s : null;
+  }, 'both recovered and their incidents closed');
   const closed = back.incidents.find((i: any) => i.id === open.id);
   t.equal(closed.started_at, open.started_at, 'the same incident, now ended');
   t.equal(closed.status, 'resolved');
