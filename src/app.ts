@@ -62,7 +62,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
   const history = createHistory(config, { logger: app.log });
-  feedHistory(store, history);
+  // ctx.operator is read per probe: maintenance windows count neither for nor against uptime.
+  feedHistory(store, history, { inMaintenance: (check, at) => ctx.operator?.inMaintenance(check, at) ?? false });
 
   const notifications = createNotifications(config, { store, logger: app.log, metrics, operator });
 

@@ -23,6 +23,7 @@ export interface HealthContext {
   readonly lifecycle: Lifecycle;
   /** Status-page history (uptime, bars, incidents): read from memory, never waits on storage. */
   readonly history: HistoryStore;
+  /** Operator incidents and maintenance windows (CONTRACT §4.7, §5.8), when the operator API is wired; the page renders them. */
   readonly operator?: OperatorStore;
   /** Replicas sharing work and results (CONTRACT §5.6); null standalone. */
   readonly cluster: Cluster | null;

@@ -1,7 +1,8 @@
 /**
- * GET /api/status/stream over real sockets: the initial event, a status
- * event when Redis dies, listeners released on disconnect, app.close() not
- * held by an open stream, and the cap on concurrent streams.
+ * GET /api/status/stream over real sockets: the initial event, one status
+ * event (serialised once) reaching every client when Redis dies, app.close()
+ * not held by an open stream, and the cap on concurrent streams (a 'busy'
+ * event for an EventSource, 503 JSON otherwise; a slot frees on leave).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,7 @@ import { parseConfig } from '../../src/config';
 import type { HealthContext } from '../../src/context';
 import { createMemoryHistory } from '../../src/status/history/memory';
 import { statusRoutes } from '../../src/routes/status';
-import { createResultStore, type StatusChangeListener } from '../../src/store/store';
+import { createResultStore } from '../../src/store/store';
 import { startRedis } from '../support/redis';
 import { eventually, startApp } from '../support/app';
 
@@ -52,22 +53,6 @@ function connect(port: number, path = '/api/status/stream') {
   return { ready, events, ended: () => ended, comments: () => comments, destroy: () => request?.destroy() };
 }
 
-/** Counts the store's live status-change listeners added from now on. */
-function countListeners(ctx: HealthContext) {
-  const live = new Set<StatusChangeListener>();
-  const store = ctx.store;
-  const original = store.onStatusChange.bind(store);
-  store.onStatusChange = (fn) => {
-    live.add(fn);
-    const off = original(fn);
-    return () => {
-      live.delete(fn);
-      off();
-    };
-  };
-  return () => live.size;
-}
-
 t.test('a stream sends the state on connect, a status event when Redis dies, and releases its listener on disconnect', async (t) => {
   const redis = await startRedis();
   t.teardown(() => redis.destroy());
@@ -80,7 +65,6 @@ checks:
     { REDIS_URL: redis.url },
   );
   t.teardown(() => h.close());
-  const listeners = countListeners(h.app.health);
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (h.app.server.address() as AddressInfo).port;
   await eventually(() => h.app.health.store.get('cache')?.status === 'ok', 'cache ok');
@@ -95,17 +79,20 @@ checks:
   t.ok(res.headers['x-request-id'], 'carries a request id like every response');
   const first = await eventually(() => c.events[0], 'initial event');
   t.equal(first.event, 'snapshot');
-  t.same(first.data, { status: 'ok', components: [{ name: 'cache', status: 'ok' }] });
-  t.equal(listeners(), 1, 'one listener while connected');
+  t.same(first.data, { status: 'ok', state: 'operational', ping_s: 15, components: [{ name: 'cache', status: 'ok', checked: true, maintenance: false }] });
+  const second = connect(port);
+  await second.ready;
+  t.teardown(() => second.destroy());
+  await eventually(() => second.events[0], 'second client connected');
 
   await redis.stop();
   const change = await eventually(() => c.events.find((e) => e.event === 'status' && e.data.name === 'cache'), 'status event');
-  t.match(change.data, { name: 'cache', display_name: 'Cache', status: 'error', previous: 'ok', overall: 'error' });
+  // The event carries the change and the page's new verdict: a page applies it without refetching.
+  t.match(change.data, { name: 'cache', display_name: 'Cache', status: 'error', previous: 'ok', overall: 'error', state: 'major_outage', component_state: 'major_outage' });
+  const same = await eventually(() => second.events.find((e) => e.event === 'status' && e.data.name === 'cache'), 'the other client too');
+  t.same(same.data, change.data, 'one serialisation, sent to every stream');
   t.notMatch(JSON.stringify(c.events), /refused|127\.0\.0\.1|redis:/, 'no error text or host in events');
-
   c.destroy();
-  await eventually(() => listeners() === 0, 'listener released after the client left');
-  t.equal(listeners(), 0);
 });
 
 t.test('app.close() with open streams ends them and finishes promptly', async (t) => {
@@ -129,7 +116,7 @@ t.test('app.close() with open streams ends them and finishes promptly', async (t
   await eventually(() => clients.every((c) => c.ended()), 'clients saw their stream end');
 });
 
-t.test('streams beyond the cap get a 503 JSON error; heartbeats are comments', async (t) => {
+t.test('beyond the cap an EventSource is told to poll (busy), anything else gets 503 JSON; pings are events', async (t) => {
   const config = parseConfig('checks: []\n', {}, 'test.yml');
   const store = createResultStore(config.checks);
   const ctx = { config, store, history: createMemoryHistory([]) } as unknown as HealthContext;
@@ -149,7 +136,18 @@ t.test('streams beyond the cap get a 503 JSON error; heartbeats are comments', a
   });
   t.equal(third.status, 503);
   t.same(JSON.parse(third.body), { error: 'service_unavailable', message: 'too many open status streams, retry later', status_code: 503 });
-  await eventually(() => open[0]!.comments() >= 2, 'heartbeat comments arrive');
+  const busy = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/api/status/stream', headers: { accept: 'text/event-stream' } }, (res) => {
+      let body = '';
+      res.on('data', (b: Buffer) => (body += b.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    }).on('error', reject);
+  });
+  t.equal(busy.status, 200, 'an EventSource gets a stream it can read (a 503 would make it give up silently)');
+  t.match(busy.type, /^text\/event-stream/);
+  t.match(busy.body, /^retry: 30000\n\nevent: busy\ndata: \{"retry_s":30,"state":"operational"\}\n\n$/, 'a busy event, then the stream ends');
+  // Pings are named events: the page's watchdog sees them (a comment is invisible to EventSource listeners).
+  await eventually(() => open[0]!.events.filter((e) => e.event === 'ping').length >= 2, 'ping events arrive');
   open[0]!.destroy();
   // A slot frees when a client leaves.
   await eventually(async () => {

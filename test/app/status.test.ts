@@ -52,13 +52,17 @@ t.test('GET /api/status: overall status, components, history, incidents; uptime 
   t.same(c0.uptime, { '24h': 100, '7d': 100, '30d': 100 });
   t.type(c0.latency_ms.p50, 'number');
   t.ok(c0.latency_ms.p95 >= c0.latency_ms.p50, 'p95 >= p50');
+  t.same(c0.uptime_coverage['30d'] < 1, true, 'seconds of data are a sliver of 30 days, and the body says so');
   t.equal(first.history.bucket_s, 3600);
-  t.equal(first.history.components.cache.length, 90, '90 hourly bars');
-  t.equal(first.history.components.cache.at(-1).status, 'ok', 'the current bar holds the probes');
+  t.equal(first.history.components.cache.bars.length, 90, '90 hourly bars, one character each');
+  t.equal(first.history.components.cache.bars.at(-1), 'o', 'the current bar holds the probes');
   t.same(first.incidents, []);
+  t.same(first.ongoing, []);
+  t.equal(first.state, 'operational');
+  t.same(first.page, { title: 'health-aggregator', description: '' });
   t.ok(!Number.isNaN(Date.parse(first.updated_at)));
   const res = await get('/api/status');
-  t.equal(res.headers['cache-control'], 'no-store');
+  t.match(res.headers['cache-control'], /^public, max-age=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$/);
   t.equal((await get('/api/status')).body, res.body, 'while no status changes, the serialised body is reused (same updated_at)');
   t.match(res.headers['content-type'], /^application\/json/);
 
@@ -68,23 +72,25 @@ t.test('GET /api/status: overall status, components, history, incidents; uptime 
     return s.components[0].status === 'error' && s.components[0].uptime['24h'] < 100 ? s : null;
   }, 'error and uptime below 100 after the outage starts');
   t.equal(down.status, 'error');
-  const open = down.incidents.find((i: any) => i.name === 'cache');
+  const open = down.incidents.find((i: any) => i.components.includes('Session cache'));
   t.ok(open, 'an incident for cache');
-  t.equal(open.display_name, 'Session cache');
-  t.equal(open.status, 'error');
-  t.equal(open.end, null, 'ongoing');
+  t.match(open, { source: 'probe', title: 'Session cache: outage', status: 'investigating', impact: 'major', resolved: false, resolved_at: null });
   t.type(open.duration_s, 'number');
-  t.equal(down.history.components.cache.at(-1).status, 'error', 'the current bar shows the worst status');
+  t.ok(down.ongoing.some((i: any) => i.id === open.id), 'and it stands among the ongoing ones (cache-two, on the same Redis, may have its own)');
+  t.equal(down.state, 'major_outage');
+  t.equal(down.history.components.cache.bars.at(-1), 'e', 'the current bar shows the worst status');
 
   await redis.start();
   const back = await eventually(async () => {
     const s = await status();
-    const i = s.incidents.find((x: any) => x.name === 'cache');
-    return s.components[0].status === 'ok' && i?.end ? s : null;
-  }, 'recovered and the incident closed');
-  const closed = back.incidents.find((i: any) => i.name === 'cache');
-  t.equal(closed.start, open.start, 'the same incident, now ended');
-  t.ok(Date.parse(closed.end) >= Date.parse(closed.start));
+    const i = s.incidents.find((x: any) => x.id === open.id);
+    return s.components.every((c: any) => c.status === 'ok') && i?.resolved && s.ongoing.length === 0 ? s : null;
+  }, 'both recovered and their incidents closed');
+  const closed = back.incidents.find((i: any) => i.id === open.id);
+  t.equal(closed.started_at, open.started_at, 'the same incident, now ended');
+  t.equal(closed.status, 'resolved');
+  t.ok(Date.parse(closed.resolved_at) >= Date.parse(closed.started_at));
+  t.same(back.ongoing, []);
   t.ok(back.components[0].uptime['24h'] < 100 && back.components[0].uptime['24h'] > 0, 'uptime remembers the outage');
 
   // Nothing private in anything the status API said, healthy, down or recovering.
@@ -135,13 +141,13 @@ t.test('GET /status: a self-contained page, relative URLs only, a self-only CSP'
   t.equal(res.statusCode, 200);
   t.match(res.headers['content-type'], /^text\/html/);
   const html = res.body;
-  for (const part of ['<!doctype html>', 'id="banner"', 'id="groups"', 'id="incidents"', "'api/status'", "'api/status/stream'", 'EventSource']) {
+  for (const part of ['<!doctype html>', 'id="banner"', 'id="groups"', 'id="incidents"', "'status?fragment=1'", "'api/status/stream'", 'EventSource']) {
     t.ok(html.includes(part), `page has ${part}`);
   }
   t.notMatch(html, /https?:\/\/|(src|href)=["']?\/\//i, 'no absolute or protocol-relative URL');
   const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1] ?? '';
   t.doesNotThrow(() => new Function(script), 'the inline script parses');
-  t.notMatch(html, /<(link|img|iframe)\b|<script\s+src/i, 'no external asset');
+  t.notMatch(html.replace(/<link rel="icon" id="favicon" type="image\/svg\+xml" href="data:[^"]*">/, ''), /<(link|img|iframe)\b|<script\s+src/i, 'no external asset (the favicon is a data: URL)');
   const csp = String(res.headers['content-security-policy']);
   t.match(csp, /default-src 'none'/);
   t.match(csp, /connect-src 'self'/);

@@ -1,11 +1,19 @@
 /**
  * Incidents from status CHANGES, not raw probes: a check turning error or
  * degraded opens one (or joins the open one, escalating to the worst
- * status); turning ok closes it. `unknown` (stale, or not probed yet)
- * neither opens nor closes: nobody can vouch either way.
+ * status); turning ok closes it. One that opens again within 5 minutes of
+ * closing continues the same incident (a flapping check is one incident, not
+ * twenty). `unknown` (stale, or not probed yet) neither opens nor closes:
+ * nobody can vouch either way.
  */
 import type { CheckStatus } from '../../types';
-import { RETENTION_MS, type Incident } from './types';
+import { MINUTE, RETENTION_MS, type Incident } from './types';
+
+/** An incident that reopens within this long of closing is the same incident, ms. */
+export const REOPEN_WITHIN_MS = 5 * MINUTE;
+
+/** A probe incident's public id: stable across replicas and restarts (check and start never change once opened). */
+export const probeIncidentId = (i: Pick<Incident, 'check' | 'start'>): string => `probe-${i.check}-${i.start}`;
 
 /** What a status change does to the incident log (also what postgres storage replays). */
 export type IncidentOp =
@@ -43,6 +51,12 @@ export class IncidentLog {
       if (op.status === 'error') open.status = 'error';
       return;
     }
+    const last = this.latestOf(op.check);
+    if (last && last.end !== null && op.at - last.end <= REOPEN_WITHIN_MS) {
+      last.end = null;
+      if (op.status === 'error') last.status = 'error';
+      return;
+    }
     this.list.push({ check: op.check, status: op.status, start: op.at, end: null });
     this.prune(op.at);
   }
@@ -50,6 +64,11 @@ export class IncidentLog {
   /** Replaces the log (incidents read back from shared storage). */
   replace(incidents: readonly Incident[]): void {
     this.list = incidents.map((i) => ({ ...i })).sort((a, b) => a.start - b.start);
+  }
+
+  private latestOf(check: string): MutableIncident | undefined {
+    for (let k = this.list.length - 1; k >= 0; k -= 1) if (this.list[k]!.check === check) return this.list[k];
+    return undefined;
   }
 
   /** Most recent first, at most `limit`. */

@@ -1,11 +1,12 @@
 /**
  * History in process memory (the default `storage: {type: memory}`): lost
- * on restart, bounded per check (8640 buckets, 1000 samples) and in total
- * (200 incidents) however long it runs and however fast checks probe.
+ * on restart, bounded per check (1,033 buckets in typed arrays, 500 samples:
+ * ~20 KB) and in total (200 incidents) however long it runs and however fast
+ * checks probe.
  */
 import { BucketRing } from './buckets';
 import { IncidentLog, incidentOp } from './incidents';
-import { readBuckets, readUptime } from './read';
+import { readBuckets, readWindows } from './read';
 import { SampleRing } from './samples';
 import type { HistoryStore } from './types';
 
@@ -38,7 +39,7 @@ export function createMemoryHistory(checks: readonly string[], opts: MemoryHisto
 
   return {
     record(check, s) {
-      rings.get(check)?.add(s.checkedAt, s.status, s.durationMs);
+      rings.get(check)?.add(s.checkedAt, s.status);
       samples.get(check)?.add(s.checkedAt, s.durationMs);
     },
     statusChanged(check, prev, next, at) {
@@ -46,7 +47,8 @@ export function createMemoryHistory(checks: readonly string[], opts: MemoryHisto
       const op = incidentOp(check, prev, next, at);
       if (op) log.apply(op);
     },
-    uptime: (check) => readUptime(ringsOf(check), now()),
+    uptime: (check) => readWindows(ringsOf(check), now()).uptime,
+    windows: (check) => readWindows(ringsOf(check), now()),
     latency: (check) => samples.get(check)?.percentiles(now()) ?? { p50: null, p95: null },
     buckets: (check, count, sizeMs) => readBuckets(ringsOf(check), now(), count, sizeMs),
     incidents: (limit) => log.recent(limit),

@@ -11,10 +11,10 @@
 import { Pool } from 'pg';
 import { classifyError } from '../../checks/errors';
 import type { Logger } from '../../types';
-import { BucketRing, BUCKET_MS, PendingBuckets } from './buckets';
+import { BucketRing, BUCKET_MS, COARSE_MS, FINE_SPAN_MS, PendingBuckets } from './buckets';
 import { IncidentLog, incidentOp, MAX_INCIDENTS, type IncidentOp } from './incidents';
 import { applyIncidentOp, CREATE_SCHEMA, deleteOlderThan, readBucketsSince, readIncidents, upsertBuckets, UPSERT_CHUNK, type BucketRow } from './pg-sql';
-import { readBuckets, readUptime } from './read';
+import { readBuckets, readWindows } from './read';
 import { SampleRing } from './samples';
 import { HOUR, RETENTION_MS, type HistoryStore } from './types';
 
@@ -90,7 +90,8 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
         await upsertBuckets(pool, service, chunk);
         // Written: count it as shared now (the next read-back replaces it with the stored total).
         for (const { check, bucket } of chunk) {
-          shared.get(check)?.addCounts(bucket.start, bucket);
+          shared.get(check)?.addCounts('fine', bucket.start, bucket);
+          shared.get(check)?.addCounts('coarse', bucket.start, bucket);
           inflight.get(check)?.delete(bucket.start);
         }
       }
@@ -110,8 +111,11 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
 
   async function readBack(): Promise<void> {
     const t = now();
-    const since = lastReadAt === null ? t - RETENTION_MS : lastReadAt - REREAD_MS;
-    for (const row of await readBucketsSince(pool, service, since)) shared.get(row.check)?.setCounts(row.start, row.counts);
+    const fineSince = lastReadAt === null ? t - FINE_SPAN_MS : lastReadAt - REREAD_MS;
+    for (const row of await readBucketsSince(pool, service, fineSince, 'fine')) shared.get(row.check)?.setCounts('fine', row.start, row.counts);
+    // The current hour (and the last, near its end) is what other replicas still add to.
+    const coarseSince = lastReadAt === null ? t - RETENTION_MS : Math.floor((lastReadAt - REREAD_MS) / COARSE_MS) * COARSE_MS;
+    for (const row of await readBucketsSince(pool, service, coarseSince, 'coarse')) shared.get(row.check)?.setCounts('coarse', row.start, row.counts);
     const incidents = (await readIncidents(pool, service, MAX_INCIDENTS)).filter((i) => known.has(i.check));
     log.replace(incidents);
     // Changes not written yet still count for what this process shows.
@@ -129,7 +133,7 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
       await writeIncidents();
       if (readAfter) await readBack();
       if (now() - lastCleanupAt > HOUR) {
-        await deleteOlderThan(pool, service, now() - RETENTION_MS);
+        await deleteOlderThan(pool, service, now() - RETENTION_MS, now());
         lastCleanupAt = now();
       }
       if (down) {
@@ -162,7 +166,7 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
 
   return {
     record(check, s) {
-      pending.get(check)?.add(s.checkedAt, s.status, s.durationMs);
+      pending.get(check)?.add(s.checkedAt, s.status);
       samples.get(check)?.add(s.checkedAt, s.durationMs);
     },
     statusChanged(check, prev, next, at) {
@@ -173,7 +177,8 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
       ops.push(op);
       if (ops.length > MAX_PENDING_OPS) ops = ops.slice(-MAX_PENDING_OPS);
     },
-    uptime: (check) => readUptime(sources(check), now()),
+    uptime: (check) => readWindows(sources(check), now()).uptime,
+    windows: (check) => readWindows(sources(check), now()),
     // Per process: each replica times its own probes.
     latency: (check) => samples.get(check)?.percentiles(now()) ?? { p50: null, p95: null },
     buckets: (check, count, sizeMs) => readBuckets(sources(check), now(), count, sizeMs),

@@ -5,9 +5,12 @@
  */
 import type { CheckStatus } from '../../types';
 
-/** One probe as the history sees it: the check's served status after thresholds. */
+/** A probe's status as history counts it: `maintenance` for one inside a maintenance window (neither up nor down). */
+export type HistoryStatus = CheckStatus | 'maintenance';
+
+/** One probe as the history sees it (see feed.ts for how thresholds are applied). */
 export interface HistorySample {
-  readonly status: CheckStatus;
+  readonly status: HistoryStatus;
   /** Probe duration, ms. */
   readonly durationMs: number;
   /** Epoch ms the probe finished. */
@@ -21,6 +24,19 @@ export interface Uptime {
   readonly '30d': number | null;
 }
 
+/** Uptime per window, and how much of each window has data (percent of its length, two decimals). */
+export interface Windows {
+  readonly uptime: Uptime;
+  readonly coverage: Coverage;
+}
+
+/** Percent (0..100, two decimals) of each window's length that has data. */
+export interface Coverage {
+  readonly '24h': number;
+  readonly '7d': number;
+  readonly '30d': number;
+}
+
 /** Latency percentiles over the recent raw samples, ms; null when there are none. */
 export interface Latency {
   readonly p50: number | null;
@@ -31,8 +47,8 @@ export interface Latency {
 export interface HistoryBucket {
   /** Epoch ms the bucket starts. */
   readonly start: number;
-  /** Worst status seen (error > degraded > ok); null when no probe landed in it (unknown time excluded). */
-  readonly status: 'ok' | 'degraded' | 'error' | null;
+  /** Worst status seen (error > degraded > maintenance > ok); null when no probe landed in it (unknown time excluded). */
+  readonly status: 'ok' | 'degraded' | 'error' | 'maintenance' | null;
   /** Percent up (ok + degraded) of known probes; null when none. */
   readonly uptime: number | null;
 }
@@ -51,10 +67,17 @@ export interface Incident {
 export interface HistoryStore {
   /** Records one probe (cheap: a bucket increment and a sample). Unknown check names are ignored. */
   record(check: string, sample: HistorySample): void;
-  /** Records a change of a check's served status at `at` (epoch ms): opens, escalates or closes incidents. */
+  /**
+   * Records a change of a check's served status: opens, escalates, closes or
+   * reopens (within 5 minutes of closing) incidents. `at` (epoch ms) is when
+   * the new state began: the first probe of the streak that crossed its
+   * threshold.
+   */
   statusChanged(check: string, prev: CheckStatus, next: CheckStatus, at: number): void;
   /** Uptime over 24 h / 7 d / 30 d ending now. */
   uptime(check: string): Uptime;
+  /** Uptime and coverage over 24 h / 7 d / 30 d ending now, in one read. */
+  windows(check: string): Windows;
   /** p50/p95 of the recent raw samples (last 24 h, capped). */
   latency(check: string): Latency;
   /** The last `count` buckets of `sizeMs` each, oldest first, the last one holding now. */

@@ -7,6 +7,7 @@
 import { cmp } from '../order';
 import type { HealthContext } from '../../context';
 import type { CheckConfig } from '../../types';
+import { probeIncidentId } from '../history/incidents';
 import type { Incident } from '../history/types';
 import type { StatusIncident } from '../operator/types';
 
@@ -15,8 +16,6 @@ const PROBE_INCIDENTS = 200;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** The same id on every replica and after a restart: the check and the start of its stretch. */
-export const probeIncidentId = (i: Pick<Incident, 'check' | 'start'>) => `probe-${i.check}-${i.start.toString(36)}`;
 
 /** A probe incident as an operator-shaped one. Its words are fixed: no error text or host reaches the public. */
 export function probeIncident(i: Incident, check: CheckConfig | undefined): StatusIncident {

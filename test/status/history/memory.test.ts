@@ -4,6 +4,7 @@ import { BUCKET_MS } from '../../../src/status/history/buckets';
 import { createMemoryHistory } from '../../../src/status/history/memory';
 import { DAY, HOUR, MINUTE } from '../../../src/status/history/types';
 import type { CheckStatus } from '../../../src/types';
+import type { HistoryStatus } from '../../../src/status/history/types';
 
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 
@@ -14,7 +15,7 @@ function history(now = NOW) {
 }
 
 /** Records `n` probes of `status` for db, one a minute, ending at `end`. */
-function probes(h: ReturnType<typeof history>['h'], status: CheckStatus, n: number, end: number, durationMs = 10) {
+function probes(h: ReturnType<typeof history>['h'], status: HistoryStatus, n: number, end: number, durationMs = 10) {
   for (let i = n - 1; i >= 0; i -= 1) h.record('db', { status, durationMs, checkedAt: end - i * MINUTE });
 }
 
@@ -84,10 +85,11 @@ const incidentCases: Array<{ name: string; changes: Array<[CheckStatus, CheckSta
 for (const c of incidentCases) {
   t.test(`incidents: ${c.name}`, async (t) => {
     const { h } = history();
-    c.changes.forEach(([prev, next], i) => h.statusChanged('db', prev, next, NOW + (i + 1) * MINUTE));
+    // Changes 10 minutes apart: further than the 5 minutes within which a reopened incident continues (feed.test.ts).
+    c.changes.forEach(([prev, next], i) => h.statusChanged('db', prev, next, NOW + (i + 1) * 10 * MINUTE));
     const got = h.incidents(10);
     t.same(
-      got.map((i) => [i.status, i.end === null ? null : (i.end - NOW) / MINUTE]),
+      got.map((i) => [i.status, i.end === null ? null : (i.end - NOW) / (10 * MINUTE)]),
       c.expect,
     );
     for (const i of got) t.equal(i.check, 'db');
@@ -99,12 +101,12 @@ t.test('incidents of unconfigured checks are ignored, and limit is honoured', as
   h.statusChanged('ghost', 'ok', 'error', NOW);
   t.same(h.incidents(10), []);
   for (let i = 0; i < 10; i += 1) {
-    h.statusChanged('db', 'ok', 'error', NOW + i * 2 * MINUTE);
-    h.statusChanged('db', 'error', 'ok', NOW + (i * 2 + 1) * MINUTE);
+    h.statusChanged('db', 'ok', 'error', NOW + i * 20 * MINUTE);
+    h.statusChanged('db', 'error', 'ok', NOW + (i * 20 + 1) * MINUTE);
   }
   const three = h.incidents(3);
   t.equal(three.length, 3);
-  t.equal(three[0]!.start, NOW + 18 * MINUTE, 'newest first');
+  t.equal(three[0]!.start, NOW + 180 * MINUTE, 'newest first');
 });
 
 t.test('memory stays bounded after 100k records over 60 days and 10k status flaps', async (t) => {
@@ -116,15 +118,37 @@ t.test('memory stays bounded after 100k records over 60 days and 10k status flap
     h.record('ghost', { status: 'ok', durationMs: 1, checkedAt: at });
   }
   for (let i = 0; i < 5_000; i += 1) {
-    h.statusChanged('db', 'ok', 'error', NOW + i * 2);
-    h.statusChanged('db', 'error', 'ok', NOW + i * 2 + 1);
+    // 12 minutes apart, so each is its own incident (not merged into one).
+    h.statusChanged('db', 'ok', 'error', NOW + i * 12 * MINUTE);
+    h.statusChanged('db', 'error', 'ok', NOW + i * 12 * MINUTE + 1);
   }
   const f = h.footprint();
-  t.ok(f.buckets <= 8640, `buckets ${f.buckets} <= 8640 (30 days of 5-minute buckets)`);
-  t.ok(f.buckets > 8000, 'and the last 30 days are all there');
-  t.equal(f.samples, 1000, 'raw samples capped');
+  t.ok(f.buckets <= 312 + 721, `buckets ${f.buckets} <= 1033 (26 h of 5-minute buckets, 30 days of hourly ones)`);
+  t.ok(f.buckets > 1000, 'and the last 30 days are all there');
+  t.equal(f.samples, 500, 'raw samples capped');
   t.ok(f.incidents <= 200, `incidents ${f.incidents} capped`);
   set(NOW);
   const u = h.uptime('db')['30d']!;
   t.ok(u > 84 && u < 88, `30 d uptime ${u} ≈ 6/7 over what was kept`);
+});
+
+t.test('windows say how much of each window has data: two hours of probes are not "30 d: 100 %"', async (t) => {
+  const { h } = history();
+  probes(h, 'ok', 120, NOW - 1);
+  const w = h.windows('db');
+  t.same(w.uptime, { '24h': 100, '7d': 100, '30d': 100 });
+  t.ok(w.coverage['24h'] >= 8 && w.coverage['24h'] <= 8.7, `24 h coverage ${w.coverage['24h']} ≈ 2/24`);
+  t.ok(w.coverage['7d'] >= 1.1 && w.coverage['7d'] <= 1.3, `7 d coverage ${w.coverage['7d']} ≈ 2/168`);
+  t.ok(w.coverage['30d'] >= 0.25 && w.coverage['30d'] <= 0.3, `30 d coverage ${w.coverage['30d']} ≈ 2/720`);
+  t.same(h.windows('cache').coverage, { '24h': 0, '7d': 0, '30d': 0 }, 'no data, no coverage');
+  probes(h, 'ok', 10 * 24 * 60, NOW - 1);
+  t.ok(h.windows('db').coverage['7d'] > 99.9, 'ten days of probes cover the 7 d window');
+});
+
+t.test('maintenance probes count neither up nor down, and the bar says maintenance', async (t) => {
+  const { h } = history();
+  probes(h, 'ok', 30, NOW - 1);
+  probes(h, 'maintenance', 30, NOW - 31 * MINUTE);
+  t.same(h.uptime('db')['24h'], 100);
+  t.equal(h.buckets('db', 2, HOUR)[0]!.status, 'maintenance', 'the hour before NOW');
 });

@@ -60,8 +60,9 @@ t.test('close() writes what is pending', async (t) => {
   const now = Date.now();
   const opts = { url: pg.url, service: 's', checks: ['db'], logger: silent, tickMs: 60_000 };
   const seed = createPostgresHistory(opts);
-  seed.statusChanged('db', 'ok', 'degraded', now - 5000);
-  seed.statusChanged('db', 'degraded', 'ok', now - 4000);
+  // Closed 19 minutes ago: further back than the 5 minutes within which a new failure would continue it.
+  seed.statusChanged('db', 'ok', 'degraded', now - 20 * 60_000);
+  seed.statusChanged('db', 'degraded', 'ok', now - 19 * 60_000);
   await seed.close();
   // A long round: once its first round has read the seed back, only close() can write what follows.
   const a = createPostgresHistory(opts);
@@ -73,6 +74,33 @@ t.test('close() writes what is pending', async (t) => {
   t.teardown(() => b.close());
   await eventually(() => b.uptime('db')['24h'] === 100 && b.incidents(5).length === 2, 'b reads what a wrote on close');
   t.equal(b.incidents(5)[0]?.end, null, 'the open incident');
+});
+
+t.test('PostgreSQL merges a reopen within 5 minutes into the incident, and a replica that records nothing serves the history', async (t) => {
+  const pg = await startPostgres();
+  t.teardown(() => pg.destroy());
+  const now = Date.now();
+  const opts = { url: pg.url, service: 's', checks: ['db'], logger: silent, tickMs: 100 };
+  const owner = createPostgresHistory(opts);
+  const reader = createPostgresHistory(opts);
+  t.teardown(() => owner.close());
+  t.teardown(() => reader.close());
+  owner.record('db', { status: 'ok', durationMs: 1, checkedAt: now - 3000 });
+  owner.record('db', { status: 'error', durationMs: 1, checkedAt: now - 2000 });
+  owner.record('db', { status: 'maintenance', durationMs: 1, checkedAt: now - 1000 });
+  owner.statusChanged('db', 'ok', 'degraded', now - 60_000);
+  owner.statusChanged('db', 'degraded', 'ok', now - 50_000);
+  await eventually(() => reader.incidents(5)[0]?.end === now - 50_000, 'the reader sees the closed incident');
+  owner.statusChanged('db', 'ok', 'error', now - 10_000);
+  const merged = await eventually(() => {
+    const [i] = reader.incidents(5);
+    return i && i.end === null && i.status === 'error' ? i : null;
+  }, 'the reader sees it reopened and escalated');
+  t.equal(merged.start, now - 60_000, 'the same incident continues');
+  t.equal(reader.incidents(5).length, 1);
+  await eventually(() => reader.uptime('db')['24h'] === 50, 'uptime from shared buckets: 1 ok, 1 error, maintenance not counted');
+  t.ok(reader.windows('db').coverage['24h'] > 0, 'and coverage');
+  t.ok(reader.buckets('db', 2, HOUR).some((b) => b.status === 'error'), 'the bar shows the error');
 });
 
 t.test('a database that accepts and never answers: one WARN, reads still answer, close() is bounded', async (t) => {
