@@ -10,6 +10,7 @@ import { createHistory, feedHistory } from './status/history';
 import { installErrorHandling, installPressure, installRequestHooks } from './http/hooks';
 import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
+import { accessLogFor } from './observability/access-log';
 import { createMetrics } from './observability/metrics';
 import { createProbing } from './scheduler/probing';
 import { createScrubber, secretsOf } from './observability/redact';
@@ -50,7 +51,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('health', ctx);
 
   const probePaths = new Set<string>();
-  installRequestHooks(app, { metrics, probePaths });
+  installRequestHooks(app, { metrics, probePaths, accessLog: accessLogFor(logger) });
   await installPressure(app, config.pressure);
   installErrorHandling(app);
   const routeOpts = { ctx, probePaths };

@@ -14,6 +14,7 @@ const LOADERS: { readonly [T in CheckType]: () => CheckFactory<Extract<CheckConf
   http: () => (require('./http') as typeof import('./http')).createHttpCheck,
   bullmq: () => (require('./bullmq') as typeof import('./bullmq')).createBullmqCheck,
   tcp: () => (require('./tcp') as typeof import('./tcp')).createTcpCheck,
+  disk: () => (require('./disk') as typeof import('./disk')).createDiskCheck,
 };
 
 export function createChecker(config: CheckConfig, deps: CheckDeps): Checker {

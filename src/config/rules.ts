@@ -96,6 +96,9 @@ export function checkOptionPairs(checks: readonly Located[], problems: Problems)
     if (check.type === 'http' && check.body !== null && check.method !== 'POST' && check.method !== 'PUT') {
       problems.add(at('body'), `not allowed with method ${check.method} (only POST and PUT send a body)`);
     }
+    if (check.type === 'disk' && check.degradedUsage > check.maxUsage) {
+      problems.add(at('degradedUsage'), `${percent(check.degradedUsage)} is above maxUsage (${percent(check.maxUsage)}): a disk turns degraded before it turns error`);
+    }
     if (check.type === 's3') {
       if (check.accessKeyId !== null && check.secretAccessKey === null) problems.add(at('secretAccessKey'), 'missing (required when accessKeyId is set)');
       if (check.accessKeyId === null && check.secretAccessKey !== null) problems.add(at('accessKeyId'), 'missing (required when secretAccessKey is set)');
@@ -105,3 +108,5 @@ export function checkOptionPairs(checks: readonly Located[], problems: Problems)
     }
   }
 }
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;

@@ -15,6 +15,7 @@
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { maskDeep, maskPii } from './mask';
+import { registerAccessLog } from './access-log';
 import { roundMs } from '../units';
 
 /** The levels LOG_LEVEL accepts, case-insensitively. */
@@ -28,7 +29,7 @@ export interface LogOptions {
   readonly environment: string;
   /** Minimum level (debug, info, warn, error; any case), usually $LOG_LEVEL. Default info; an unknown value also means info. */
   readonly level?: string | undefined;
-  /** Where lines go. Default: stdout, written synchronously so the last lines before an exit are not lost. */
+  /** Where lines go. Default: stdout, written asynchronously (a slow log reader never blocks a request) and flushed at exit. */
   readonly destination?: NodeJS.WritableStream | DestinationStream;
   /** Removes secrets from text (src/redact.ts `createScrubber`); applied after PII masking. */
   readonly scrub?: (text: string) => string;
@@ -192,9 +193,14 @@ function errorOrValue(value: unknown): unknown {
  * message, id, context string and exception text. `stream` is set only when a
  * destination was given.
  */
-export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: DestinationStream } {
+/** PII masking, then the configured secrets' scrubber. */
+function cleanerOf(opts: LogOptions): (s: string) => string {
   const scrub = opts.scrub;
-  const clean = scrub ? (s: string) => scrub(maskPii(s)) : maskPii;
+  return scrub ? (s: string) => scrub(maskPii(s)) : maskPii;
+}
+
+export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: DestinationStream } {
+  const clean = cleanerOf(opts);
   const base = { service: opts.service, environment: opts.environment };
   const options: LoggerOptions & { stream?: DestinationStream } = {
     level: parseLogLevel(opts.level) ?? 'info',
@@ -226,9 +232,34 @@ export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: Dest
  */
 export function createLogger(opts: LogOptions): Logger {
   const { stream, ...options } = loggerOptions(opts);
-  const logger = pino(options, stream ?? pino.destination({ fd: 1, sync: true }));
+  const logger = pino(options, stream ?? stdout());
+  registerAccessLog(logger, { service: opts.service, environment: opts.environment }, cleanerOf(opts));
   if (parseLogLevel(opts.level) === null) {
     logger.warn({ log_level: opts.level }, 'LOG_LEVEL is not one of debug, info, warn, error; logging at info');
   }
   return logger;
+}
+
+let stdoutDestination: ReturnType<typeof pino.destination> | null = null;
+
+/**
+ * The process's one stdout destination: buffered and written asynchronously,
+ * so a request never waits on a slow pipe (a log shipper falling behind), and
+ * flushed synchronously on exit, so the last lines before one are not lost.
+ * One per process (stdout is), however many loggers are made.
+ */
+function stdout(): ReturnType<typeof pino.destination> {
+  if (stdoutDestination) return stdoutDestination;
+  const dest = pino.destination({ fd: 1, sync: false });
+  // A closed pipe (`| head`) must not crash the process with an unhandled 'error'.
+  dest.on('error', () => {});
+  process.once('exit', () => {
+    try {
+      dest.flushSync();
+    } catch {
+      // stdout is gone (EPIPE): nothing left to tell anyone.
+    }
+  });
+  stdoutDestination = dest;
+  return dest;
 }
