@@ -33,7 +33,8 @@ export function installRequestHooks(
   opts: { metrics: Metrics; probePaths: ReadonlySet<string>; accessLog: AccessLog },
 ): void {
   const { metrics, probePaths, accessLog } = opts;
-  const aborted = new WeakSet<FastifyReply>();
+  // Whichever of the two endings comes first counts the request; the other sees it here.
+  const ended = new WeakSet<FastifyReply>();
 
   const finish = (req: FastifyRequest, reply: FastifyReply, abandoned: boolean) => {
     const route = req.routeOptions.url ?? 'unmatched';
@@ -73,14 +74,18 @@ export function installRequestHooks(
     reply.raw.once('close', () => {
       // Finished: onResponse has run or will. Otherwise the client left first
       // (before end(), or before what end() wrote could reach it).
-      if (reply.raw.writableFinished) return;
-      aborted.add(reply);
+      // (light-my-request's injected responses are never writableFinished: the set covers them.)
+      if (reply.raw.writableFinished || ended.has(reply)) return;
+      ended.add(reply);
       finish(req, reply, true);
     });
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    if (!aborted.has(reply)) finish(req, reply, false);
+    if (!ended.has(reply)) {
+      ended.add(reply);
+      finish(req, reply, false);
+    }
     done();
   });
 }
