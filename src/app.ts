@@ -26,6 +26,8 @@ export interface AppDeps {
   readonly logger?: PinoLogger;
   /** Collect prom-client's default process metrics. Default true. */
   readonly defaultMetrics?: boolean;
+  /** Where the cgroup files are (health_process_memory_limit_bytes). Default /sys/fs/cgroup, for this process. */
+  readonly cgroupRoot?: string;
 }
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -41,7 +43,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const probing = createProbing(config.checks, app.log);
   const { store, scheduler } = probing;
-  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics });
+  const metrics = createMetrics({ snapshot: () => store.snapshot(), defaultMetrics: deps.defaultMetrics, cgroupRoot: deps.cgroupRoot });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
   const history = createHistory(config, { logger: app.log });
@@ -52,7 +54,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const probePaths = new Set<string>();
   installRequestHooks(app, { metrics, probePaths, accessLog: accessLogFor(logger) });
-  await installPressure(app, config.pressure);
+  await installPressure(app, config.pressure, metrics);
   installErrorHandling(app);
   const routeOpts = { ctx, probePaths };
   await app.register(healthRoutes, routeOpts);

@@ -91,13 +91,14 @@ export function installRequestHooks(
 }
 
 /** Sheds requests with 503 + Retry-After over a pressure limit (routes may opt out via `config.pressureHandler`). */
-export async function installPressure(app: FastifyInstance, pressure: PressureConfig): Promise<void> {
+export async function installPressure(app: FastifyInstance, pressure: PressureConfig, metrics?: Metrics): Promise<void> {
   await app.register(underPressure, {
     maxEventLoopDelay: pressure.maxEventLoopDelay,
     maxHeapUsedBytes: pressure.maxHeapUsedBytes,
     maxRssBytes: pressure.maxRssBytes,
     pressureHandler: (req, reply, type) => {
       req.log.warn({ context: { pressure: type } }, 'request shed: under pressure');
+      metrics?.requestShed(String(type));
       reply.header('retry-after', '10');
       sendError(reply, 503, 'service under pressure, retry later');
     },

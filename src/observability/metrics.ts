@@ -31,6 +31,8 @@ export interface Metrics {
    * arrived, with its body sizes in bytes (null when unknown: a streamed reply).
    */
   requestFinished(labels: RequestLabels, seconds: number, requestBytes: number, responseBytes: number | null): void;
+  /** A request was shed with 503 by under-pressure; `reason` is its limit (eventLoopDelay, heapUsedBytes...). */
+  requestShed(reason: string): void;
 }
 
 const STATE_VALUE: Readonly<Record<string, number>> = { ok: 1, degraded: 0.5, error: 0, unknown: 0 };
@@ -159,6 +161,12 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     status: { inc(): void };
   }
   const requestChildren = new Map<string, RequestChildren>();
+  const shed = new Counter({
+    name: 'http_requests_shed_total',
+    help: 'Requests answered 503 by load shedding, by the limit that was over (the 503s of health routes are not shedding).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
   const inProgress = new Gauge({
     name: 'http_requests_in_progress',
     help: 'HTTP requests being handled now.',
@@ -234,6 +242,9 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
       if (responseBytes !== null) child.responseSize.observe(responseBytes);
       child.count.inc();
       child.status.inc();
+    },
+    requestShed(reason) {
+      shed.inc({ reason });
     },
   };
 }
