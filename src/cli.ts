@@ -94,6 +94,14 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
 }
 
 if (require.main === module) {
+  // `validate | head` closes the pipe early: the reader has what it wanted, so exit quietly instead of
+  // dying of an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+      throw err;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
