@@ -244,22 +244,13 @@ let stdoutDestination: ReturnType<typeof pino.destination> | null = null;
 
 /**
  * The process's one stdout destination: buffered and written asynchronously,
- * so a request never waits on a slow pipe (a log shipper falling behind), and
- * flushed synchronously on exit, so the last lines before one are not lost.
- * One per process (stdout is), however many loggers are made.
+ * so a request never waits on a slow pipe (a log shipper falling behind).
+ * pino flushes it synchronously at exit (it registers the stream with
+ * on-exit-leak-free when `sync` is false) and stops writing on EPIPE, so the
+ * last lines before an exit are kept and a closed pipe is no crash
+ * (test/observability/access-log.test.ts). One per process, as stdout is.
  */
 function stdout(): ReturnType<typeof pino.destination> {
-  if (stdoutDestination) return stdoutDestination;
-  const dest = pino.destination({ fd: 1, sync: false });
-  // A closed pipe (`| head`) must not crash the process with an unhandled 'error'.
-  dest.on('error', () => {});
-  process.once('exit', () => {
-    try {
-      dest.flushSync();
-    } catch {
-      // stdout is gone (EPIPE): nothing left to tell anyone.
-    }
-  });
-  stdoutDestination = dest;
-  return dest;
+  stdoutDestination ??= pino.destination({ fd: 1, sync: false });
+  return stdoutDestination;
 }
