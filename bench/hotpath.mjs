@@ -39,6 +39,8 @@ async function round(name, configFile, dir) {
   const [appPort, barePort] = await Promise.all([freePort(), freePort()]);
   const url = `http://127.0.0.1:${appPort}${route.path}`;
   const app = await start(0, [path.join(root, 'dist/cli.js'), 'serve', '--config', configFile], serviceEnv(appPort), url);
+  // Every check's first result first, so each route's body is the steady-state one (200, not "starting").
+  while ((await fetch(`http://127.0.0.1:${appPort}/api/health/readiness`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
   let res;
   for (;;) {
     res = await fetch(url);
