@@ -45,6 +45,8 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const app = await start(0, [path.join(root, 'dist/cli.js'), 'serve', '--config', configFile], serviceEnv(port), `${base}/api/health/liveness`);
 
+  // A replica takes traffic once ready (its first probes done): before that /api/health is 503 by design.
+  while ((await fetch(`${base}/api/health/readiness`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
   let total = 0;
   let failed = 0;
   let worstP975 = 0;
