@@ -10,6 +10,7 @@ import { createHistory, feedHistory } from './status/history';
 import { installErrorHandling, installPressure, installRequestHooks } from './http/hooks';
 import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
+import { accessLogFor } from './observability/access-log';
 import { createMetrics } from './observability/metrics';
 import { createNotifications } from './notify';
 import { createProbing } from './scheduler/probing';
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly logger?: PinoLogger;
   /** Collect prom-client's default process metrics. Default true. */
   readonly defaultMetrics?: boolean;
+  /** Where the cgroup files are (health_process_memory_limit_bytes). Default /sys/fs/cgroup, for this process. */
+  readonly cgroupRoot?: string;
 }
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
@@ -58,6 +61,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     defaultMetrics: deps.defaultMetrics,
     inMaintenance: (c) => operator.inMaintenance(c),
     cluster: cluster ? () => cluster.gauges() : undefined,
+    cgroupRoot: deps.cgroupRoot,
   });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
@@ -71,8 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('health', ctx);
 
   const probePaths = new Set<string>();
-  installRequestHooks(app, { metrics, probePaths });
-  await installPressure(app, config.pressure);
+  installRequestHooks(app, { metrics, probePaths, accessLog: accessLogFor(logger) });
+  await installPressure(app, config.pressure, metrics);
   installErrorHandling(app);
   const routeOpts = { ctx, probePaths };
   await app.register(healthRoutes, routeOpts);

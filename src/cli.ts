@@ -98,6 +98,14 @@ if (require.main === module) {
   // that it will want Node 22 would land as plain text on stderr, outside the
   // JSON log, on every start. The SDK's own switch, read when a client is built.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // `validate | head` closes the pipe early: the reader has what it wanted, so exit quietly instead of
+  // dying of an unhandled EPIPE with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+      throw err;
+    });
+  }
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

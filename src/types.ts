@@ -16,7 +16,7 @@ export const ERROR_KINDS = ['timeout', 'refused', 'dns', 'tls', 'auth', 'asserti
 /** Closed set of failure causes, safe as a metric label. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export const CHECK_TYPES = ['postgres', 'redis', 's3', 'http', 'bullmq', 'tcp', 'heartbeat'] as const;
+export const CHECK_TYPES = ['postgres', 'redis', 's3', 'http', 'bullmq', 'tcp', 'heartbeat', 'disk'] as const;
 export type CheckType = (typeof CHECK_TYPES)[number];
 
 /** Type-specific, JSON-serialisable facts about a dependency. Never secrets, never hosts. */
@@ -196,6 +196,16 @@ export interface HeartbeatCheckConfig extends CheckCommon {
   readonly rateLimit: number;
 }
 
+export interface DiskCheckConfig extends CheckCommon {
+  readonly type: 'disk';
+  /** A mounted path of this replica; the filesystem holding it is measured. */
+  readonly path: string;
+  /** Used share (0..1) above which the check is `error`. Default 0.85 (config: "85%" or 0.85). */
+  readonly maxUsage: number;
+  /** Used share (0..1) above which the check is `degraded`. Default 0.75; at most maxUsage. */
+  readonly degradedUsage: number;
+}
+
 export type CheckConfig =
   | HeartbeatCheckConfig
   | PostgresCheckConfig
@@ -203,7 +213,8 @@ export type CheckConfig =
   | S3CheckConfig
   | HttpCheckConfig
   | BullmqCheckConfig
-  | TcpCheckConfig;
+  | TcpCheckConfig
+  | DiskCheckConfig;
 
 export interface ServiceInfo {
   /** Default "health-aggregator". */

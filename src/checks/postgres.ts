@@ -20,12 +20,21 @@ export const POSTGRES_APPLICATION_NAME = 'health-aggregator';
 
 // One round trip. Every part works for an unprivileged role: other sessions'
 // rows in pg_stat_activity are visible (with columns masked), and counting
-// them needs no grant.
+// them needs no grant. Replication lag: a replica's own replay lag (0 while it
+// has replayed all it received: an idle primary writes nothing to replay, and
+// "time since the last replayed transaction" would grow without any lag); a
+// primary's worst replica (null without replicas, or for a role that may not
+// read pg_stat_replication's lag columns).
 const STATS_SQL = `SELECT current_setting('server_version') AS server_version,
   current_setting('max_connections')::int AS max_connections,
   (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS connections,
   pg_is_in_recovery() AS in_recovery,
-  current_database() AS database`;
+  current_database() AS database,
+  (SELECT deadlocks::float8 FROM pg_stat_database WHERE datname = current_database()) AS deadlocks,
+  CASE WHEN pg_is_in_recovery() THEN
+    CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0::float8
+      ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END
+  ELSE (SELECT extract(epoch FROM max(replay_lag))::float8 FROM pg_stat_replication) END AS replication_lag_s`;
 
 interface StatsRow {
   server_version: string;
@@ -33,6 +42,8 @@ interface StatsRow {
   connections: number;
   in_recovery: boolean;
   database: string;
+  deadlocks: number | null;
+  replication_lag_s: number | null;
 }
 
 
@@ -47,6 +58,10 @@ interface StatsRow {
 export function createPostgresCheck(config: PostgresCheckConfig, deps: CheckDeps): Checker {
   const { logger } = deps;
   let client: Client | null = null;
+  // Failed connection attempts over this checker's life, reported in every
+  // probe's details (db_connection_errors_total). Counted here because only the
+  // checker knows a failure happened while connecting rather than querying.
+  let connectionErrors = 0;
   // Aborts a probe in flight when close() is called, so shutdown never waits on a hung server.
   const closing = new AbortController();
 
@@ -73,7 +88,12 @@ export function createPostgresCheck(config: PostgresCheckConfig, deps: CheckDeps
     if (client) return client;
     const c = open();
     client = c;
-    await abortable(c.connect(), signal, () => destroy(c));
+    try {
+      await abortable(c.connect(), signal, () => destroy(c));
+    } catch (err) {
+      connectionErrors++;
+      throw err;
+    }
     return c;
   }
 
@@ -106,13 +126,13 @@ export function createPostgresCheck(config: PostgresCheckConfig, deps: CheckDeps
     try {
       const res = await run<{ rows: StatsRow[] }>(STATS_SQL);
       const row = res.rows[0];
-      return { ...(row ? toDetails(row) : {}), timings_ms };
+      return { ...(row ? toDetails(row) : {}), connection_errors: connectionErrors, timings_ms };
     } catch (err) {
       if (err instanceof Aborted || !isServerError(err)) throw err;
       // The configured query worked, so the dependency is up; a restricted role
       // (or a server without these functions) only costs us the details.
       logger.debug({ reason: classifyError(err).error }, 'postgres stats query failed');
-      return { timings_ms };
+      return { connection_errors: connectionErrors, timings_ms };
     }
   }
 
@@ -131,7 +151,7 @@ export function createPostgresCheck(config: PostgresCheckConfig, deps: CheckDeps
         client = null;
         if (c) destroy(c);
         if (err instanceof Aborted) return TIMED_OUT;
-        return { status: 'error', ...classifyError(err) };
+        return { status: 'error', ...classifyError(err), details: { connection_errors: connectionErrors } };
       }
     },
     async close() {
@@ -151,6 +171,8 @@ function toDetails(row: StatsRow): Details {
     max_connections: row.max_connections,
     in_recovery: row.in_recovery,
     database: row.database,
+    ...(row.deadlocks !== null ? { deadlocks: row.deadlocks } : {}),
+    ...(row.replication_lag_s !== null ? { replication_lag_s: Math.max(0, row.replication_lag_s) } : {}),
   };
 }
 

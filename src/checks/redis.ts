@@ -180,6 +180,11 @@ function toDetails(info: Map<string, string>): Details {
     uptime_s: num('uptime_in_seconds'),
     connected_clients: num('connected_clients'),
     used_memory_bytes: num('used_memory'),
+    // The server's own counters since its start (exported as counters, so a restart shows as a reset).
+    keyspace_hits: num('keyspace_hits'),
+    keyspace_misses: num('keyspace_misses'),
+    evicted_keys: num('evicted_keys'),
+    mem_fragmentation_ratio: num('mem_fragmentation_ratio'),
   };
   const maxmemory = num('maxmemory');
   // 0 means "no limit": leave it out rather than suggest a limit of zero.

@@ -15,6 +15,7 @@ const LOADERS: { readonly [T in CheckType]: () => CheckFactory<Extract<CheckConf
   bullmq: () => (require('./bullmq') as typeof import('./bullmq')).createBullmqCheck,
   tcp: () => (require('./tcp') as typeof import('./tcp')).createTcpCheck,
   heartbeat: () => (require('./heartbeat') as typeof import('./heartbeat')).createHeartbeatCheck,
+  disk: () => (require('./disk') as typeof import('./disk')).createDiskCheck,
 };
 
 export function createChecker(config: CheckConfig, deps: CheckDeps): Checker {

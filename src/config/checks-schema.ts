@@ -131,6 +131,13 @@ const expectJson = z
   .nullish()
   .transform((v) => (v ? { path: v.path, equals: v.equals as unknown } : null));
 
+/** A share of a whole: "85%" or a ratio like 0.85. */
+const share: Parser<number> = (value) => {
+  const percent = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value) : null;
+  const n = percent ? Number(percent[1]) / 100 : typeof value === 'number' ? value : NaN;
+  return Number.isFinite(n) && n > 0 && n <= 1 ? n : fail(`${FOUND} is not a share of the disk (a percentage like "85%", or a ratio like 0.85)`);
+};
+
 /** Each type's own options. Output types are checked against src/types.ts below. */
 export function checkShapes() {
   return {
@@ -183,6 +190,11 @@ export function checkShapes() {
       tls: optional(bool(), false),
     },
     heartbeat: heartbeatShape,
+    disk: {
+      path: required(text(), needed('disk')),
+      maxUsage: optional(share, 0.85),
+      degradedUsage: optional(share, 0.75),
+    },
   } as const;
 }
 
@@ -193,7 +205,7 @@ type Spec<C extends CheckConfig> = Omit<C, keyof CheckCommon>;
 type Exact<A, B> = [A] extends [B] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : never) : never) : never;
 export const SHAPES_MATCH_TYPES: {
   [T in CheckType]: Exact<Own<T>, Spec<Extract<CheckConfig, { type: T }>>>;
-} = { postgres: true, redis: true, s3: true, http: true, bullmq: true, tcp: true, heartbeat: true };
+} = { postgres: true, redis: true, s3: true, http: true, bullmq: true, tcp: true, heartbeat: true, disk: true };
 
 /** The strict schema for a check of `type`: common keys plus the type's own. */
 export function checkSchema<T extends CheckType>(type: T) {

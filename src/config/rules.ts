@@ -21,9 +21,17 @@ export function checkNames(names: ReadonlyMap<number, string>, problems: Problem
   return first;
 }
 
-export function checkDependencies(checks: readonly Located[], known: ReadonlyMap<string, number>, problems: Problems): void {
+/** A check's name and the names it depends on, read even from a check with other problems. */
+export interface DependencyEdges {
+  readonly index: number;
+  readonly name: string;
+  readonly dependsOn: readonly string[];
+}
+
+export function checkDependencies(checks: readonly DependencyEdges[], known: ReadonlyMap<string, number>, problems: Problems): void {
   const graph = new Map<string, string[]>();
-  for (const { index, check } of checks) {
+  for (const check of checks) {
+    const { index } = check;
     const edges: string[] = [];
     check.dependsOn.forEach((dep, j) => {
       const at = ['checks', index, 'dependsOn', j];
@@ -37,7 +45,8 @@ export function checkDependencies(checks: readonly Located[], known: ReadonlyMap
         edges.push(dep);
       }
     });
-    graph.set(check.name, edges);
+    // A duplicate name (reported by checkNames) adds its edges to the first one's.
+    graph.set(check.name, [...(graph.get(check.name) ?? []), ...edges]);
   }
   for (const cycle of findCycles(graph, known)) {
     const start = known.get(cycle[0]!) ?? 0;
@@ -98,6 +107,9 @@ export function checkOptionPairs(checks: readonly Located[], problems: Problems)
     if (check.type === 'http' && check.body !== null && check.method !== 'POST' && check.method !== 'PUT') {
       problems.add(at('body'), `not allowed with method ${check.method} (only POST and PUT send a body)`);
     }
+    if (check.type === 'disk' && check.degradedUsage > check.maxUsage) {
+      problems.add(at('degradedUsage'), `${percent(check.degradedUsage)} is above maxUsage (${percent(check.maxUsage)}): a disk turns degraded before it turns error`);
+    }
     if (check.type === 's3') {
       if (check.accessKeyId !== null && check.secretAccessKey === null) problems.add(at('secretAccessKey'), 'missing (required when accessKeyId is set)');
       if (check.accessKeyId === null && check.secretAccessKey !== null) problems.add(at('accessKeyId'), 'missing (required when secretAccessKey is set)');
@@ -107,3 +119,5 @@ export function checkOptionPairs(checks: readonly Located[], problems: Problems)
     }
   }
 }
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;

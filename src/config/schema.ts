@@ -20,7 +20,7 @@ import { Fail } from './fields';
 import type { Env } from './interpolate';
 import { runSchema } from './issues';
 import { FOUND, type Problems } from './problems';
-import { checkDependencies, checkNames, checkOptionPairs, checkTimeouts, type Located } from './rules';
+import { checkDependencies, checkNames, checkOptionPairs, checkTimeouts, type DependencyEdges, type Located } from './rules';
 import {
   defaultsSchema,
   pressureSchema,
@@ -99,15 +99,18 @@ interface ParsedChecks {
   readonly parsed: Located[];
   /** Index -> name, for every check whose name is valid, even if the check has other problems. */
   readonly names: Map<number, string>;
+  /** Every check with a valid name and a readable dependsOn, even if it has other problems (§3.2: all problems at once). */
+  readonly edges: DependencyEdges[];
 }
 
 function parseChecks(raw: unknown, problems: Problems): ParsedChecks {
   const parsed: Located[] = [];
   const names = new Map<number, string>();
-  if (raw === undefined || raw === null) return { parsed, names };
+  const edges: DependencyEdges[] = [];
+  if (raw === undefined || raw === null) return { parsed, names, edges };
   if (!Array.isArray(raw)) {
     problems.add(['checks'], `${FOUND} is not a list of checks`, raw);
-    return { parsed, names };
+    return { parsed, names, edges };
   }
   raw.forEach((item: unknown, index) => {
     const at = ['checks', index];
@@ -115,7 +118,11 @@ function parseChecks(raw: unknown, problems: Problems): ParsedChecks {
       problems.add(at, `${FOUND} is not a mapping (a check needs at least name and type)`, item);
       return;
     }
-    if (typeof item.name === 'string' && CHECK_NAME.test(item.name)) names.set(index, item.name);
+    if (typeof item.name === 'string' && CHECK_NAME.test(item.name)) {
+      names.set(index, item.name);
+      const deps = item.dependsOn ?? [];
+      if (Array.isArray(deps) && deps.every((d) => typeof d === 'string' && d.trim() !== '')) edges.push({ index, name: item.name, dependsOn: [...new Set(deps)] });
+    }
     if (item.type === undefined || item.type === null) {
       problems.add([...at, 'type'], `missing (allowed: ${CHECK_TYPES.join(', ')})`);
       return;
@@ -128,7 +135,7 @@ function parseChecks(raw: unknown, problems: Problems): ParsedChecks {
     const check = runSchema(checkSchema(type), item, at, problems);
     if (check) parsed.push({ index, check: { ...check, type } as ParsedCheck });
   });
-  return { parsed, names };
+  return { parsed, names, edges };
 }
 
 /** Applies `defaults` to a parsed check: the normalised form routes and checkers read. */
@@ -177,9 +184,9 @@ export function validateDocument(doc: Mapping, opts: ValidateOptions, problems: 
   const raw = withEnvDefaults(doc, opts.env, problems);
   const sections = runSchema(rootSchema(opts.version), raw, [], problems);
   const parsedStorage = parseStorage(raw.storage, problems);
-  const { parsed, names } = parseChecks(raw.checks, problems);
+  const { parsed, names, edges } = parseChecks(raw.checks, problems);
   const known = checkNames(names, problems);
-  checkDependencies(parsed, known, problems);
+  checkDependencies(edges, known, problems);
   checkTimeouts(parsed, sections?.defaults, problems);
   checkOptionPairs(parsed, problems);
   checkHeartbeats(parsed, problems);

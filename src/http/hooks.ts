@@ -2,51 +2,103 @@
  * What happens around every request: request ids, no-store, HTTP metrics,
  * access logs, load shedding, 404s and errors. Routes stay thin because of it.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import underPressure from '@fastify/under-pressure';
 import { errorCode, sendError } from './errors';
 import type { Metrics } from '../observability/metrics';
+import type { AccessLog } from '../observability/access-log';
 import { traceIdOf } from './request-id';
 import type { PressureConfig } from '../types';
-import { roundMs } from '../units';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+/** The status code an abandoned request is counted under when nothing was sent yet (nginx's "client closed request"). */
+const CLIENT_CLOSED = 499;
 
 /**
  * Request id, no-store, metrics and the access log. Install before
  * under-pressure so even a shed request gets its id, no-store and metrics.
- * Per-request work stays small and allocation-light: no closures, no properties
- * added to the request object (that would change its hidden class every time).
+ * Per-request work stays small and allocation-light: no properties added to
+ * the request object (that would change its hidden class every time), one
+ * listener for the end of the response.
+ *
+ * A request ends once: normally in `onResponse` (Fastify runs it on the
+ * response's 'finish'); when its client goes away first (an SSE stream, a
+ * client that gives up) Fastify never runs `onResponse`, so the raw
+ * response's 'close' without an `end()` finishes it, counted and logged as
+ * aborted. Without that the in-progress gauge would leak one per stream.
  */
-export function installRequestHooks(app: FastifyInstance, opts: { metrics: Metrics; probePaths: ReadonlySet<string> }): void {
-  const { metrics, probePaths } = opts;
+export function installRequestHooks(
+  app: FastifyInstance,
+  opts: { metrics: Metrics; probePaths: ReadonlySet<string>; accessLog: AccessLog },
+): void {
+  const { metrics, probePaths, accessLog } = opts;
+  // Whichever of the two endings comes first counts the request; the other sees it here.
+  const ended = new WeakSet<FastifyReply>();
+
+  const finish = (req: FastifyRequest, reply: FastifyReply, abandoned: boolean) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
+    const elapsedMs = reply.elapsedTime;
+    const statusCode = abandoned && !reply.raw.headersSent ? CLIENT_CLOSED : reply.statusCode;
+    const headers = req.headers;
+    const length = headers['content-length'];
+    const sent = abandoned ? undefined : reply.getHeader('content-length');
+    metrics.requestFinished(
+      { method, route, status_code: String(statusCode) },
+      elapsedMs / 1000,
+      length === undefined ? 0 : Number(length) || 0,
+      sent === undefined ? null : Number(sent),
+    );
+    // Probes and scrapes arrive every few seconds; at INFO they would drown everything else.
+    accessLog({
+      level: probePaths.has(route) ? 'debug' : 'info',
+      requestId: req.id,
+      requestIdFromCaller: headers['x-request-id'] !== undefined || headers['x-trace-id'] !== undefined,
+      traceId: traceIdOf(req.raw),
+      durationMs: elapsedMs,
+      method,
+      route,
+      statusCode,
+      url: req.url,
+      userAgent: headers['user-agent'],
+      aborted: abandoned,
+    });
+  };
+
   app.addHook('onRequest', (req, reply, done) => {
     metrics.requestStarted();
     const trace = traceIdOf(req.raw);
     if (trace) req.log = req.log.child({ trace_id: trace });
     reply.header('x-request-id', req.id).header('cache-control', 'no-store');
+    reply.raw.once('close', () => {
+      // Finished: onResponse has run or will. Otherwise the client left first
+      // (before end(), or before what end() wrote could reach it).
+      // (light-my-request's injected responses are never writableFinished: the set covers them.)
+      if (reply.raw.writableFinished || ended.has(reply)) return;
+      ended.add(reply);
+      finish(req, reply, true);
+    });
     done();
   });
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    const method = KNOWN_METHODS.has(req.method) ? req.method : 'OTHER';
-    const elapsedMs = reply.elapsedTime;
-    metrics.requestFinished({ method, route, status_code: String(reply.statusCode) }, elapsedMs / 1000);
-    // Probes and scrapes arrive every few seconds; at INFO they would drown everything else.
-    const level = probePaths.has(route) ? 'debug' : 'info';
-    req.log[level]({ duration_ms: roundMs(elapsedMs), context: { method, route, status_code: reply.statusCode } }, 'request completed');
+    if (!ended.has(reply)) {
+      ended.add(reply);
+      finish(req, reply, false);
+    }
     done();
   });
 }
 
 /** Sheds requests with 503 + Retry-After over a pressure limit (routes may opt out via `config.pressureHandler`). */
-export async function installPressure(app: FastifyInstance, pressure: PressureConfig): Promise<void> {
+export async function installPressure(app: FastifyInstance, pressure: PressureConfig, metrics?: Metrics): Promise<void> {
   await app.register(underPressure, {
     maxEventLoopDelay: pressure.maxEventLoopDelay,
     maxHeapUsedBytes: pressure.maxHeapUsedBytes,
     maxRssBytes: pressure.maxRssBytes,
     pressureHandler: (req, reply, type) => {
       req.log.warn({ context: { pressure: type } }, 'request shed: under pressure');
+      metrics?.requestShed(String(type));
       reply.header('retry-after', '10');
       sendError(reply, 503, 'service under pressure, retry later');
     },

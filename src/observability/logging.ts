@@ -15,6 +15,7 @@
  */
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { maskDeep, maskPii } from './mask';
+import { registerAccessLog } from './access-log';
 import { roundMs } from '../units';
 
 /** The levels LOG_LEVEL accepts, case-insensitively. */
@@ -28,7 +29,7 @@ export interface LogOptions {
   readonly environment: string;
   /** Minimum level (debug, info, warn, error; any case), usually $LOG_LEVEL. Default info; an unknown value also means info. */
   readonly level?: string | undefined;
-  /** Where lines go. Default: stdout, written synchronously so the last lines before an exit are not lost. */
+  /** Where lines go. Default: stdout, written asynchronously (a slow log reader never blocks a request) and flushed at exit. */
   readonly destination?: NodeJS.WritableStream | DestinationStream;
   /** Removes secrets from text (src/redact.ts `createScrubber`); applied after PII masking. */
   readonly scrub?: (text: string) => string;
@@ -192,9 +193,14 @@ function errorOrValue(value: unknown): unknown {
  * message, id, context string and exception text. `stream` is set only when a
  * destination was given.
  */
-export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: DestinationStream } {
+/** PII masking, then the configured secrets' scrubber. */
+function cleanerOf(opts: LogOptions): (s: string) => string {
   const scrub = opts.scrub;
-  const clean = scrub ? (s: string) => scrub(maskPii(s)) : maskPii;
+  return scrub ? (s: string) => scrub(maskPii(s)) : maskPii;
+}
+
+export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: DestinationStream } {
+  const clean = cleanerOf(opts);
   const base = { service: opts.service, environment: opts.environment };
   const options: LoggerOptions & { stream?: DestinationStream } = {
     level: parseLogLevel(opts.level) ?? 'info',
@@ -226,9 +232,25 @@ export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: Dest
  */
 export function createLogger(opts: LogOptions): Logger {
   const { stream, ...options } = loggerOptions(opts);
-  const logger = pino(options, stream ?? pino.destination({ fd: 1, sync: true }));
+  const logger = pino(options, stream ?? stdout());
+  registerAccessLog(logger, { service: opts.service, environment: opts.environment }, cleanerOf(opts));
   if (parseLogLevel(opts.level) === null) {
     logger.warn({ log_level: opts.level }, 'LOG_LEVEL is not one of debug, info, warn, error; logging at info');
   }
   return logger;
+}
+
+let stdoutDestination: ReturnType<typeof pino.destination> | null = null;
+
+/**
+ * The process's one stdout destination: buffered and written asynchronously,
+ * so a request never waits on a slow pipe (a log shipper falling behind).
+ * pino flushes it synchronously at exit (it registers the stream with
+ * on-exit-leak-free when `sync` is false) and stops writing on EPIPE, so the
+ * last lines before an exit are kept and a closed pipe is no crash
+ * (test/observability/access-log.test.ts). One per process, as stdout is.
+ */
+function stdout(): ReturnType<typeof pino.destination> {
+  stdoutDestination ??= pino.destination({ fd: 1, sync: false });
+  return stdoutDestination;
 }

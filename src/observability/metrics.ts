@@ -8,6 +8,15 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CHECK_STATUSES, type CheckState, type ProbeResult, type Snapshot } from '../types';
+import { createDependencyMetrics } from './dependency-metrics';
+import { registerProcessMetrics } from './process-metrics';
+
+/** Labels of every per-request HTTP series. */
+export interface RequestLabels {
+  readonly method: string;
+  readonly route: string;
+  readonly status_code: string;
+}
 
 export interface Metrics {
   readonly registry: Registry;
@@ -17,8 +26,13 @@ export interface Metrics {
   observeProbe(name: string, type: string, result: ProbeResult): void;
   /** A request has started (in-progress gauge). */
   requestStarted(): void;
-  /** A response was sent, `seconds` after its request arrived. */
-  requestFinished(labels: { method: string; route: string; status_code: string }, seconds: number): void;
+  /**
+   * A request ended (answered, or abandoned by its client), `seconds` after it
+   * arrived, with its body sizes in bytes (null when unknown: a streamed reply).
+   */
+  requestFinished(labels: RequestLabels, seconds: number, requestBytes: number, responseBytes: number | null): void;
+  /** A request was shed with 503 by under-pressure; `reason` is its limit (eventLoopDelay, heapUsedBytes...). */
+  requestShed(reason: string): void;
   /** A notification ended `sent`, `failed` or `dropped` (n = 0 creates the series at zero). */
   countNotification(notifier: string, result: 'sent' | 'failed' | 'dropped', n?: number): void;
 }
@@ -43,10 +57,12 @@ export interface ClusterGauges {
   readonly ownedChecks: number;
 }
 
-export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean; inMaintenance?: (check: string) => boolean; cluster?: (() => ClusterGauges) | undefined }): Metrics {
+export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?: boolean; inMaintenance?: (check: string) => boolean; cluster?: (() => ClusterGauges) | undefined; cgroupRoot?: string }): Metrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  registerProcessMetrics(registers, opts.cgroupRoot === undefined ? {} : { cgroupRoot: opts.cgroupRoot, procSelfCgroup: null });
+  const dependencies = createDependencyMetrics(registers);
 
   const checkUp = new Gauge({
     name: 'health_check_up',
@@ -120,7 +136,45 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
-  const requestChildren = new Map<string, { duration: { observe(v: number): void }; count: { inc(): void } }>();
+  // Sizes from Content-Length: the bytes of the body, as the guide's metric means (headers excluded).
+  const SIZE_BUCKETS = [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576];
+  const requestSize = new Histogram({
+    name: 'http_request_size_bytes',
+    help: 'HTTP request body size, in bytes (0 without a body).',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: SIZE_BUCKETS,
+    registers,
+  });
+  const responseSize = new Histogram({
+    name: 'http_response_size_bytes',
+    help: 'HTTP response body size, in bytes (streamed responses without a length are not observed).',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: SIZE_BUCKETS,
+    registers,
+  });
+  const statusCodes = new Counter({
+    name: 'http_status_codes_total',
+    help: 'HTTP responses by status code (499: the client went away before an answer).',
+    labelNames: ['status_code'] as const,
+    registers,
+  });
+  interface Observer {
+    observe(v: number): void;
+  }
+  interface RequestChildren {
+    duration: Observer;
+    requestSize: Observer;
+    responseSize: Observer;
+    count: { inc(): void };
+    status: { inc(): void };
+  }
+  const requestChildren = new Map<string, RequestChildren>();
+  const shed = new Counter({
+    name: 'http_requests_shed_total',
+    help: 'Requests answered 503 by load shedding, by the limit that was over (the 503s of health routes are not shedding).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
   const inProgress = new Gauge({
     name: 'http_requests_in_progress',
     help: 'HTTP requests being handled now.',
@@ -173,6 +227,7 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     const snap = opts.snapshot();
     configured.set(snap.checks.length);
     overall.set(STATE_VALUE[snap.status] ?? 0);
+    dependencies.refresh(snap.checks);
     checkUp.reset();
     checkStatus.reset();
     queueJobs.reset();
@@ -207,21 +262,34 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     observeProbe(name, type, result) {
       runs.inc({ check: name, type, result: result.status, reason: result.errorKind ?? 'none' });
       checkDuration.set({ check: name, type }, result.durationMs / 1000);
+      dependencies.observeProbe(name, type, result);
     },
     requestStarted() {
       inProgress.inc();
     },
-    requestFinished(labels, seconds) {
+    requestFinished(labels, seconds, requestBytes, responseBytes) {
       inProgress.dec();
-      // Routes and codes are few: keep the labelled children instead of hashing labels twice per request.
+      // Routes and codes are few: keep the labelled children instead of hashing labels five times per request.
       const key = `${labels.method} ${labels.status_code} ${labels.route}`;
       let child = requestChildren.get(key);
       if (!child) {
-        child = { duration: requestDuration.labels(labels), count: requests.labels(labels) };
+        child = {
+          duration: requestDuration.labels(labels),
+          requestSize: requestSize.labels(labels),
+          responseSize: responseSize.labels(labels),
+          count: requests.labels(labels),
+          status: statusCodes.labels({ status_code: labels.status_code }),
+        };
         requestChildren.set(key, child);
       }
       child.duration.observe(seconds);
+      child.requestSize.observe(requestBytes);
+      if (responseBytes !== null) child.responseSize.observe(responseBytes);
       child.count.inc();
+      child.status.inc();
+    },
+    requestShed(reason) {
+      shed.inc({ reason });
     },
     countNotification(notifier, result, n = 1) {
       notifications.inc({ notifier, result }, n);

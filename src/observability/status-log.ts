@@ -4,7 +4,8 @@ import { roundMs } from '../units';
 
 /**
  * One log line per status change: to error at ERROR (critical) or WARN,
- * recoveries at INFO, anything else at WARN (degraded, stale) or INFO (first result).
+ * to ok at INFO (a recovery from error or degraded, or a first result),
+ * anything else at WARN (degraded, stale).
  * A check in error whose cause is learnt later gets one more line naming the root.
  */
 export function logStatusChanges(store: ResultStore, log: Logger): () => void {
@@ -24,7 +25,7 @@ export function logStatusChanges(store: ResultStore, log: Logger): () => void {
     if (next.status === 'error') {
       if (next.critical) log.error(entry, message);
       else log.warn(entry, message);
-    } else if (prev.status === 'error' || (prev.status === 'unknown' && next.status === 'ok')) {
+    } else if (next.status === 'ok') {
       log.info(entry, message);
     } else {
       log.warn(entry, message);

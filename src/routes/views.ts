@@ -99,6 +99,7 @@ const COMPONENT_TYPE: Readonly<Record<CheckType, string>> = {
   bullmq: 'component',
   tcp: 'system',
   heartbeat: 'component',
+  disk: 'system',
 };
 
 const IETF_STATUS = { ok: 'pass', degraded: 'warn', error: 'fail', unknown: 'warn' } as const;
@@ -123,10 +124,15 @@ export function healthJson(snap: Snapshot, info: ServiceInfo, now: Date) {
     if (c.type === 'postgres' && typeof d.connections === 'number') {
       checks[`${c.name}:connections`] = [{ ...base, observedValue: d.connections, observedUnit: 'connections' }];
     }
+    if (c.type === 'disk' && typeof d.used_ratio === 'number') {
+      checks[`${c.name}:utilization`] = [{ ...base, observedValue: round2(d.used_ratio * 100), observedUnit: 'percent' }];
+    }
   }
   return {
     status: IETF_STATUS[snap.status],
-    version: info.version.split('.')[0] ?? info.version,
+    // The draft: "public version of the service" (its example "1" is a major, but a major is not what an operator
+    // reading this during a rollout needs); releaseId adds the build.
+    version: info.version,
     releaseId: info.gitSha ? `${info.version}+${info.gitSha}` : info.version,
     serviceId: info.name,
     description: `health of ${info.name} (${info.environment})`,

@@ -25,6 +25,7 @@ t.test('under pressure: health routes shed with 503 + Retry-After, liveness and 
   const metrics = await h.app.inject({ url: '/metrics' });
   t.equal(metrics.statusCode, 200, 'the scrape is how pressure is seen');
   t.match(metrics.body, /http_requests_total\{method="GET",route="\/api\/health",status_code="503"\} 1/);
+  t.match(metrics.body, /^http_requests_shed_total\{reason="heapUsedBytes"\} 1$/m, 'shedding has its own counter: a 503 alone cannot tell it from an outage');
 
   const ready = await h.app.inject({ url: '/api/health/readiness' });
   t.equal(ready.statusCode, 503);

@@ -76,6 +76,8 @@ checks:
     t.match(res.headers['content-type'], /^application\/health\+json/);
     const d = json(res.body);
     t.equal(d.status, 'warn');
+    t.equal(d.version, '1.4.2', "the draft's version is the service's public version, not its major");
+    t.equal(d.releaseId, '1.4.2+a1b2c3d');
     t.equal(d.checks['cache:responseTime'][0].status, 'pass');
     t.equal(d.checks['cache:responseTime'][0].componentType, 'datastore');
     t.equal(d.checks['cache:responseTime'][0].observedUnit, 'ms');

@@ -132,7 +132,7 @@ t.test('against a live server', async (t) => {
     t.teardown(() => checker.close());
     const outcome = await checkOnce(checker);
     t.equal(outcome.status, 'ok');
-    t.same(Object.keys(outcome.details ?? {}), ['timings_ms'], 'no server facts, only how long the probe took');
+    t.same(Object.keys(outcome.details ?? {}), ['connection_errors', 'timings_ms'], 'no server facts: how long the probe took and the count of failed connections');
     t.ok(logger.lines.some((l) => l.level === 'debug' && l.args.includes('postgres stats query failed')), 'the reason is logged at debug');
   });
 

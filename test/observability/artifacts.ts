@@ -1,7 +1,8 @@
 /** The shipped rules and dashboard, read as data, and every PromQL expression they hold. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { DASHBOARD, RULES, RULE_TESTS } from './promtool';
+import path from 'node:path';
+import { DASHBOARD, DASHBOARDS, RULES, RULE_TESTS } from './promtool';
 
 export interface Rule {
   readonly alert?: string;
@@ -29,6 +30,7 @@ export interface Panel {
 export interface Dashboard {
   readonly schemaVersion: number;
   readonly uid: string;
+  readonly title: string;
   readonly __inputs?: Array<{ name: string; type: string; pluginId: string }>;
   readonly templating: { list: Array<{ name: string; type: string; query: unknown; definition?: string; datasource?: unknown }> };
   readonly panels: Panel[];
@@ -43,8 +45,13 @@ export function loadRuleTests(): { tests: Array<{ name: string; alert_rule_test?
   return parse(readFileSync(RULE_TESTS, 'utf8')) as ReturnType<typeof loadRuleTests>;
 }
 
-export function loadDashboard(): Dashboard {
-  return JSON.parse(readFileSync(DASHBOARD, 'utf8')) as Dashboard;
+export function loadDashboard(file = DASHBOARD): Dashboard {
+  return JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
+}
+
+/** Every shipped dashboard with its file name. */
+export function loadDashboards(): Array<{ file: string; dashboard: Dashboard }> {
+  return DASHBOARDS.map((f) => ({ file: path.basename(f), dashboard: loadDashboard(f) }));
 }
 
 /** Panels that show data (rows only group them). */
@@ -53,8 +60,13 @@ export function dataPanels(d: Dashboard): Panel[] {
 }
 
 /** Dashboard variables replaced by values a plain Prometheus understands. */
-export function concreteExpr(expr: string, job = '.*health-aggregator.*'): string {
-  return expr.replaceAll('$__rate_interval', '1m').replaceAll('$job', job).replaceAll('$check', '.*');
+export function concreteExpr(expr: string, job = 'health-aggregator'): string {
+  return expr
+    .replaceAll('$__rate_interval', '1m')
+    .replaceAll('$__range', '5m')
+    .replaceAll('$job', job)
+    .replaceAll('$check', '.*')
+    .replaceAll('$route', '.*');
 }
 
 /** Every dashboard expression, labelled with its panel, as Prometheus would receive it. */

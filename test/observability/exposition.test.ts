@@ -3,7 +3,7 @@
  * service exports, and its /metrics passes `promtool check metrics`.
  */
 import t from 'tap';
-import { dashboardExprs, loadDashboard, loadRules } from './artifacts';
+import { dashboardExprs, loadDashboards, loadRules } from './artifacts';
 import { baseName, exposition, metricNames, selectorLabels } from './promql';
 import { promtool } from './promtool';
 import { startObservedService } from './service';
@@ -27,7 +27,7 @@ const rules = loadRules();
 const recorded = new Set(rules.flatMap((r) => (r.record ? [r.record] : [])));
 const queries = [
   ...rules.map((r) => ({ where: `rule ${r.alert ?? r.record}`, expr: r.expr })),
-  ...dashboardExprs(loadDashboard()).map((q) => ({ where: `dashboard ${q.where}`, expr: q.expr })),
+  ...loadDashboards().flatMap(({ file, dashboard }) => dashboardExprs(dashboard).map((q) => ({ where: `${file} ${q.where}`, expr: q.expr }))),
 ];
 
 t.test('with default metrics on, as in production', async (t) => {
@@ -77,7 +77,12 @@ t.test('with default metrics on, as in production', async (t) => {
 t.test("the service's own metrics (src/observability/metrics.ts) lint clean", async (t) => {
   const svc = await startObservedService(t, { defaultMetrics: false });
   const text = await svc.metrics();
-  for (const family of ['health_check_up', 'health_check_runs_total', 'health_bullmq_queue_jobs', 'http_request_duration_seconds']) {
+  for (const family of [
+    'health_check_up', 'health_check_runs_total', 'health_bullmq_queue_jobs', 'http_request_duration_seconds', 'http_request_size_bytes',
+    'http_response_size_bytes', 'http_status_codes_total', 'db_connections_used', 'db_deadlocks_total', 'db_query_duration_seconds',
+    'db_connection_errors_total', 'db_replication_lag_seconds', 'health_redis_memory_max_bytes', 'health_redis_keyspace_hits_total',
+    'health_disk_used_ratio', 'health_process_memory_limit_bytes',
+  ]) {
     t.match(text, new RegExp(`^# TYPE ${family} `, 'm'), `${family} is in the exposition linted`);
   }
   const r = promtool(['check', 'metrics'], text);

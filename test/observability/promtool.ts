@@ -10,6 +10,8 @@ export const DEPLOY = path.resolve(__dirname, '../../deploy');
 export const RULES = path.join(DEPLOY, 'prometheus/health-aggregator.rules.yml');
 export const RULE_TESTS = path.join(DEPLOY, 'prometheus/health-aggregator.rules.test.yml');
 export const DASHBOARD = path.join(DEPLOY, 'grafana/health-aggregator.dashboard.json');
+/** The guide's three dashboards: Operational Health, API Performance, Database Performance. */
+export const DASHBOARDS = ['health-aggregator', 'api-performance', 'database-performance'].map((n) => path.join(DEPLOY, `grafana/${n}.dashboard.json`));
 
 export interface ToolRun {
   readonly code: number | null;

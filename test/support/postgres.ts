@@ -12,7 +12,12 @@ function pgBin(name: string): string {
   return path.join(root, versions[0]!, 'bin', name);
 }
 
-function postgresUser(): { uid: number; gid: number } {
+/**
+ * Who runs initdb and the server: PostgreSQL refuses root, so as root the
+ * `postgres` user does; any other user runs them as itself (no privilege needed).
+ */
+function serverUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   return { uid, gid };
@@ -31,18 +36,17 @@ export interface TestPostgres {
   destroy(): Promise<void>;
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ha-pg-'));
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   chmodSync(dir, 0o755);
-  const data = path.join(dir, 'data');
-  const { uid, gid } = postgresUser();
-  chownSync(dir, uid, gid);
-  // initdb refuses root: run it as the postgres user.
-  execFileSync(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-locale'], {
-    uid,
-    gid,
-    stdio: 'ignore',
-  });
+  const user = serverUser();
+  if (user) chownSync(dir, user.uid, user.gid);
+  return dir;
+}
+
+/** Serves `data` (inside `dir`, which holds the socket) on a free port. */
+async function serve(dir: string, data: string): Promise<TestPostgres> {
+  const user = serverUser();
   const port = await freePort();
   let server: Spawned | null = null;
   const start = async () => {
@@ -50,8 +54,9 @@ export async function startPostgres(): Promise<TestPostgres> {
       pgBin('postgres'),
       ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
         '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      'ready to accept connections',
-      { uid, gid },
+      // A standby says "ready to accept read-only connections".
+      'ready to accept',
+      user ?? {},
     );
   };
   const stop = async () => {
@@ -69,4 +74,26 @@ export async function startPostgres(): Promise<TestPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const dir = tempDir('ha-pg-');
+  const data = path.join(dir, 'data');
+  // --auth=trust also trusts loopback replication connections (for startReplica).
+  execFileSync(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--no-locale'], {
+    ...(serverUser() ?? {}),
+    stdio: 'ignore',
+  });
+  return serve(dir, data);
+}
+
+/** A streaming standby of `primary`, made with pg_basebackup -R (it writes the standby's connection settings). */
+export async function startReplica(primary: TestPostgres): Promise<TestPostgres> {
+  const dir = tempDir('ha-pg-replica-');
+  const data = path.join(dir, 'data');
+  execFileSync(pgBin('pg_basebackup'), ['-D', data, '-R', '-X', 'stream', '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres'], {
+    ...(serverUser() ?? {}),
+    stdio: 'ignore',
+  });
+  return serve(dir, data);
 }

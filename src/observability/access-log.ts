@@ -1,0 +1,88 @@
+/**
+ * The access line, written straight to the log's destination in the contract's
+ * shape (§5.5). It is the one line written per request, so it skips pino's
+ * render -> parse -> reshape -> stringify round trip (about 75 µs a line): the
+ * fixed parts are rendered once, and only what can carry a caller's text (the
+ * URL's path and query, the user agent, a caller-chosen request id) is masked
+ * and scrubbed. A route pattern, a method and a status code come from this
+ * service's own vocabulary and cannot hold personal data.
+ */
+import pino, { type Logger } from 'pino';
+import { roundMs } from '../units';
+
+/** What the hooks know about a finished request. */
+export interface AccessEntry {
+  readonly level: 'debug' | 'info';
+  readonly requestId: string;
+  /** The request id came from the caller (X-Request-ID / X-Trace-ID), so it is user text. */
+  readonly requestIdFromCaller: boolean;
+  readonly traceId: string | undefined;
+  readonly durationMs: number;
+  readonly method: string;
+  readonly route: string;
+  readonly statusCode: number;
+  /** Path and query as sent. */
+  readonly url: string;
+  readonly userAgent: string | undefined;
+  /** The client went away before the response was complete. */
+  readonly aborted: boolean;
+}
+
+export type AccessLog = (entry: AccessEntry) => void;
+
+const LEVEL_VALUES = { debug: 20, info: 30 } as const;
+const LEVEL_FIELDS = { debug: '"level":"DEBUG"', info: '"level":"INFO"' } as const;
+/** URLs and user agents are cut to this many characters: a log line is not a place for a 16 KB query. */
+const MAX_TEXT = 256;
+/** Distinct user agents whose masked form is kept: a fleet of probes sends the same few all day. */
+const UA_CACHE_SIZE = 256;
+
+/**
+ * An access-line writer for a logger made by `createLogger` (which registers
+ * it), else one that logs through pino's ordinary path.
+ */
+export function accessLogFor(logger: Logger): AccessLog {
+  return WRITERS.get(logger) ?? pinoAccessLog(logger);
+}
+
+const WRITERS = new WeakMap<Logger, AccessLog>();
+
+/** Called by createLogger: lines go to the logger's own stream, at the logger's current level. */
+export function registerAccessLog(logger: Logger, base: { service: string; environment: string }, clean: (s: string) => string): void {
+  const stream = (logger as unknown as Record<symbol, { write(s: string): unknown }>)[pino.symbols.streamSym];
+  if (!stream) return;
+  const fixed = `"service":${JSON.stringify(base.service)},"environment":${JSON.stringify(base.environment)},"message":"request completed"`;
+  const agents = new Map<string, string>();
+  const agent = (ua: string): string => {
+    let masked = agents.get(ua);
+    if (masked === undefined) {
+      masked = JSON.stringify(clean(ua.slice(0, MAX_TEXT)));
+      if (agents.size >= UA_CACHE_SIZE) agents.clear();
+      agents.set(ua, masked);
+    }
+    return masked;
+  };
+  WRITERS.set(logger, (e) => {
+    if (logger.levelVal > LEVEL_VALUES[e.level]) return;
+    let line = `{"timestamp":"${new Date().toISOString()}",${LEVEL_FIELDS[e.level]},${fixed},"request_id":${JSON.stringify(e.requestIdFromCaller ? clean(e.requestId) : e.requestId)}`;
+    if (e.traceId !== undefined) line += `,"trace_id":${JSON.stringify(clean(e.traceId))}`;
+    line += `,"duration_ms":${roundMs(e.durationMs)},"context":{"method":"${e.method}","route":${JSON.stringify(e.route)},"status_code":${e.statusCode}`;
+    // The URL adds something only where the route pattern does not say it all (params, a query, a 404).
+    if (e.url !== e.route) line += `,"url":${JSON.stringify(clean(e.url.slice(0, MAX_TEXT)))}`;
+    if (e.userAgent !== undefined) line += `,"user_agent":${agent(e.userAgent)}`;
+    if (e.aborted) line += ',"aborted":true';
+    stream.write(line + '}}\n');
+  });
+}
+
+/** For a logger built elsewhere (a test's own pino): the same fields through pino and its hooks. */
+function pinoAccessLog(logger: Logger): AccessLog {
+  return (e) => {
+    if (!logger.isLevelEnabled(e.level)) return;
+    const context: Record<string, unknown> = { method: e.method, route: e.route, status_code: e.statusCode };
+    if (e.url !== e.route) context.url = e.url.slice(0, MAX_TEXT);
+    if (e.userAgent !== undefined) context.user_agent = e.userAgent.slice(0, MAX_TEXT);
+    if (e.aborted) context.aborted = true;
+    logger[e.level]({ request_id: e.requestId, trace_id: e.traceId, duration_ms: e.durationMs, context }, 'request completed');
+  };
+}
