@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bearerAuth } from '../http/auth';
 import type { RouteOptions } from '../context';
 import { sendError } from '../http/errors';
-import type { Snapshot } from '../types';
-import { checkEntry, healthJson, httpStatusFor, prepareDetailed, prepareSummary, type Prepared } from './views';
+import { httpStatusFor } from './views';
+import { createBodies } from './bodies';
 import { pathsFor } from './paths';
 import { checkEntrySchema, checkNameSchema, detailedSchema, errorSchema, summarySchema } from './schemas';
 
@@ -22,29 +22,21 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
   const auth = bearerAuth(config.server.detailsToken);
   const guarded = auth ? { preHandler: auth } : {};
 
-  // Serialised bodies for the latest snapshot only: rebuilt once per change, not per request.
-  // (health+json is built on first use: most deployments never ask for it.)
-  let cached: { snap: Snapshot; summary: Prepared; detailed: Prepared; healthJson: string | null } | null = null;
-  const bodies = (snap: Snapshot) => {
-    if (cached?.snap !== snap) cached = { snap, summary: prepareSummary(snap, info), detailed: prepareDetailed(snap, info), healthJson: null };
-    return cached;
-  };
+  // Serialised once per snapshot (the store rebuilds it at most a few times a second), never per request.
+  const bodies = createBodies(info);
 
   const sendDetailed = (reply: FastifyReply, accept: string | undefined) => {
     const snap = store.snapshot();
     reply.code(httpStatusFor(snap));
-    const b = bodies(snap);
-    if (wantsHealthJson(accept)) {
-      b.healthJson ??= JSON.stringify(healthJson(snap, info, new Date()));
-      return reply.type(HEALTH_JSON).send(b.healthJson);
-    }
-    return reply.type(JSON_TYPE).send(b.detailed.render(new Date()));
+    const b = bodies.of(snap);
+    if (wantsHealthJson(accept)) return reply.type(HEALTH_JSON).send(b.healthJson());
+    return reply.type(JSON_TYPE).send(b.detailed.bytes(new Date()));
   };
 
   probePaths.add(paths.summary);
   app.get(paths.summary, { schema: { response: { 200: summarySchema, 503: summarySchema } } }, (_req, reply) => {
     const snap = store.snapshot();
-    return reply.code(httpStatusFor(snap)).type(JSON_TYPE).send(bodies(snap).summary.render(new Date()));
+    return reply.code(httpStatusFor(snap)).type(JSON_TYPE).send(bodies.of(snap).summary.render(new Date()));
   });
 
   app.get(
@@ -65,7 +57,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
     (req, reply) => {
       const state = store.get(req.params.name);
       if (!state) return sendError(reply, 404, `no check named ${req.params.name}`);
-      return reply.type(JSON_TYPE).send(JSON.stringify({ name: state.name, ...checkEntry(state) }));
+      return reply.type(JSON_TYPE).send(bodies.check(state));
     },
   );
 
