@@ -1,4 +1,5 @@
 /** Summary, detailed, one check, refresh: thin readers of the store's snapshot. */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { bearerAuth } from '../http/auth';
 import type { RouteOptions } from '../context';
@@ -13,6 +14,21 @@ const HEALTH_JSON = 'application/health+json';
 
 function wantsHealthJson(accept: string | undefined): boolean {
   return typeof accept === 'string' && accept.toLowerCase().includes(HEALTH_JSON);
+}
+
+/** Below this a body is joined and sent as one buffer; above it, its parts are streamed as they are. */
+const STREAM_ABOVE_BYTES = 64 * 1024;
+
+/**
+ * Sends prepared parts. A large body is written as a stream of the cached
+ * buffers with its length declared, so serving a multi-megabyte detailed body
+ * allocates nothing per request (a per-request 3 MB copy made the collector
+ * run constantly at 50 req/s).
+ */
+function sendParts(reply: FastifyReply, parts: readonly Buffer[]) {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  if (length <= STREAM_ABOVE_BYTES) return reply.send(Buffer.concat(parts));
+  return reply.header('content-length', length).send(Readable.from(parts, { objectMode: false }));
 }
 
 export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
@@ -30,7 +46,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
     reply.code(httpStatusFor(snap));
     const b = bodies.of(snap);
     if (wantsHealthJson(accept)) return reply.type(HEALTH_JSON).send(b.healthJson());
-    return reply.type(JSON_TYPE).send(b.detailed.bytes(new Date()));
+    return sendParts(reply.type(JSON_TYPE), b.detailed.parts(new Date()));
   };
 
   probePaths.add(paths.summary);

@@ -52,6 +52,12 @@ export interface Prepared {
   render(now: Date): string;
   /** The same body as bytes: encoded once, so a large body costs one copy per request, not an encoding. */
   bytes(now: Date): Buffer;
+  /**
+   * The same body as its three encoded parts (before the timestamp, the
+   * timestamp, after it), to be written without joining: a 3 MB body then
+   * costs no allocation or copy per request at all.
+   */
+  parts(now: Date): readonly [Buffer, Buffer, Buffer];
 }
 
 /** `extra` is raw JSON members appended after the timestamp (already serialised, e.g. `,"checks":{...}`). */
@@ -65,8 +71,11 @@ function prepare(body: Record<string, unknown>, indent?: number, extra = ''): Pr
   return {
     render: (now) => `${head}"${now.toISOString()}"${tail}`,
     bytes(now) {
+      return Buffer.concat(this.parts(now));
+    },
+    parts(now) {
       encoded ??= [Buffer.from(`${head}"`), Buffer.from(`"${tail}`)];
-      return Buffer.concat([encoded[0], Buffer.from(now.toISOString(), 'latin1'), encoded[1]]);
+      return [encoded[0], Buffer.from(now.toISOString(), 'latin1'), encoded[1]];
     },
   };
 }
