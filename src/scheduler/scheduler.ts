@@ -16,6 +16,11 @@ import type { ResultStore } from '../store/store';
 
 /** First runs are spread over [0, min(interval, this)) ms so equal intervals don't fire together. */
 export const FIRST_RUN_SPREAD_MS = 1000;
+/**
+ * ...and over at least 1 ms per check beyond a thousand checks: 10,000 first
+ * probes in one second is a burst that jitter takes many intervals to smooth.
+ */
+export const FIRST_RUNS_PER_SECOND = 1000;
 /** Later runs wait interval ± this fraction. */
 export const INTERVAL_JITTER = 0.1;
 /** Liveness: stalled after max(3 × longest interval, this) ms without a finished probe. */
@@ -152,8 +157,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     start() {
       if (startedAt !== null || stopping) return;
       startedAt = now();
+      const spread = Math.max(FIRST_RUN_SPREAD_MS, (1000 * slots.length) / FIRST_RUNS_PER_SECOND);
       for (const slot of slots) {
-        schedule(slot, random() * Math.min(slot.config.interval, FIRST_RUN_SPREAD_MS));
+        schedule(slot, random() * Math.min(slot.config.interval, spread));
       }
     },
     stop() {

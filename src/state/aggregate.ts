@@ -4,6 +4,9 @@
  * (staleness already applied).
  */
 import type { CheckState, ProbeStatus } from '../types';
+import { dependencyGraph, rootCause } from './causes';
+
+export { isFailing } from './causes';
 
 /**
  * `error` if a critical check is `error` or `unknown` (the service cannot vouch
@@ -35,40 +38,19 @@ export function awaitingFirstPing(s: CheckState): boolean {
   return s.type === 'heartbeat' && s.checkedAt === null;
 }
 
-/** A check is failing when it is in error, or its latest probe failed (still under its threshold). */
-export function isFailing(s: CheckState): boolean {
-  return s.status === 'error' || s.consecutiveFailures > 0;
-}
-
 /**
- * Sets `causedBy` on every failing check that depends on a check in error.
- *
- * The first dependency in `dependsOn` order that is in error wins, and the
- * link is followed to its root: if `api` needs `cache` and `cache` is in error
- * because of `redis`, `api` says `redis`, so an outage shows one root instead
- * of a cascade. Config validation rejects cycles; a visited set keeps a bad
- * config from looping here anyway. Returns the same objects for checks whose
- * `causedBy` did not change.
+ * Sets `causedBy` on every failing check that depends on a check in error
+ * (the rule: `rootCause` in causes.ts). Returns the same objects for checks
+ * whose `causedBy` did not change.
  */
 export function withCausedBy(
   states: readonly CheckState[],
   dependsOn: ReadonlyMap<string, readonly string[]>,
 ): CheckState[] {
-  const byName = new Map(states.map((s) => [s.name, s]));
-  const rootOf = (name: string, seen: Set<string>): string | null => {
-    const s = byName.get(name);
-    if (!s || !isFailing(s) || seen.has(name)) return null;
-    seen.add(name);
-    for (const dep of dependsOn.get(name) ?? []) {
-      const d = byName.get(dep);
-      if (d?.status !== 'error') continue;
-      return rootOf(dep, seen) ?? dep;
-    }
-    return null;
-  };
-  return states.map((s) => {
-    const found = rootOf(s.name, new Set());
-    const causedBy = found === s.name ? null : found;
+  const graph = dependencyGraph(states.map((s) => s.name), (i) => dependsOn.get(states[i]!.name) ?? []);
+  return states.map((s, i) => {
+    const root = rootCause(i, s, graph, (j) => states[j]!);
+    const causedBy = root === null ? null : states[root]!.name;
     return causedBy === s.causedBy ? s : { ...s, causedBy };
   });
 }

@@ -1,0 +1,59 @@
+import t from 'tap';
+import { createBodies } from '../../src/routes/bodies';
+import { healthJson, prepareDetailed } from '../../src/routes/views';
+import { createResultStore } from '../../src/store/store';
+import type { ServiceInfo } from '../../src/types';
+import { makeConfig, probe } from '../store/make-config';
+import { snapshot, state } from '../support/states';
+
+const info: ServiceInfo = { name: 'api', environment: 'test', version: '2.0.1', gitSha: 'abc' };
+const now = new Date('2025-08-10T12:34:56.789Z');
+
+t.test('the spliced detailed body equals the one serialised whole, for any number of checks', async (t) => {
+  const bodies = createBodies(info);
+  for (const n of [0, 1, 63, 64, 65, 200]) {
+    const checks = Array.from({ length: n }, (_, i) => state(`c${i}`, i % 3 === 0 ? 'error' : 'ok', { details: { i } }));
+    const snap = snapshot(n > 0 ? 'error' : 'ok', checks);
+    const b = bodies.of(snap);
+    t.equal(b.detailed.bytes(now).toString(), prepareDetailed(snap, info).render(now), `${n} checks: bytes`);
+    t.equal(b.detailed.render(now), prepareDetailed(snap, info).render(now), `${n} checks: text`);
+    t.same(JSON.parse(b.healthJson().toString()), healthJson(snap, info, now), `${n} checks: health+json`);
+  }
+});
+
+t.test('a rebuild serialises only the checks whose state changed, and the body shows them', async (t) => {
+  const clock = { t: 1_000_000 };
+  const names = Array.from({ length: 1000 }, (_, i) => `c${i}`);
+  const store = createResultStore(names.map((n) => makeConfig(n)), { now: () => clock.t, rebuildMs: 0 });
+  for (const n of names) store.record(n, probe('ok', clock.t));
+  const bodies = createBodies(info);
+  bodies.of(store.snapshot());
+  const first = bodies.serialised;
+  t.equal(first, 1000, 'every check once for the first body');
+  t.equal(bodies.of(store.snapshot()), bodies.of(store.snapshot()), 'the same bodies while the snapshot is the same');
+  t.equal(bodies.serialised, first, 'and nothing serialised again for them');
+  store.record('c10', probe('ok', clock.t, { durationMs: 7 }));
+  store.record('c900', probe('error', clock.t));
+  const b = bodies.of(store.snapshot());
+  t.equal(bodies.serialised - first, 2, 'two checks changed, two serialised');
+  const body = JSON.parse(b.detailed.render(now));
+  t.equal(body.checks.c10.duration_ms, 7);
+  t.equal(body.checks.c900.consecutive_failures, 1);
+  t.same(body, JSON.parse(prepareDetailed(store.snapshot(), info).render(now)), 'identical to serialising it whole');
+});
+
+t.test('one check body is serialised once per state of that check', async (t) => {
+  const bodies = createBodies(info);
+  const s = state('db', 'ok');
+  const text = bodies.check(s);
+  t.equal(bodies.check(s), text);
+  t.same(JSON.parse(text), { name: 'db', ...JSON.parse(prepareDetailed(snapshot('ok', [s]), info).render(now)).checks.db });
+  t.not(bodies.check({ ...s, durationMs: 9 }), text, 'a new state gets its own text');
+});
+
+t.test('a never-probed check in health+json carries the time it is served at, not a kept one', async (t) => {
+  const bodies = createBodies(info);
+  const before = Date.now();
+  const h = JSON.parse(bodies.of(snapshot('error', [state('db', 'unknown')])).healthJson().toString());
+  t.ok(Date.parse(h.checks['db:responseTime'][0].time) >= before - 1);
+});
