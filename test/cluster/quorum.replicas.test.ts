@@ -62,8 +62,8 @@ t.test('quorum: one zone failing is still ok, two failing is an error, decided o
   for (const r of replicas) {
     const incidents = await eventually(async () => {
       const body = (await r.get('/api/status')).body;
-      const mine = (body.incidents as any[]).filter((i) => i.name === 'c0');
-      return mine.length > 0 && mine.every((i) => i.end !== null) ? mine : null;
+      const mine = (body.incidents as any[]).filter((i) => i.source === 'probe' && i.components.includes('c0'));
+      return mine.length > 0 && mine.every((i) => i.resolved) ? mine : null;
     }, `${r.name} shows the closed incident`, 20_000);
     t.equal(incidents.length, 1, `${r.name}: one incident for the outage, not one per replica`);
   }
