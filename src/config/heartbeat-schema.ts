@@ -6,7 +6,7 @@
  * bad verdict, because lateness is already what its grace measures.
  */
 import type { HeartbeatCheckConfig } from '../types';
-import { cronProblem, isTimeZone } from '../heartbeat/schedule';
+import { cronProblem, timezone as zone } from './cron';
 import { duration, fail, int, optional, required, text, type Parser } from './fields';
 import { FOUND, type Problems } from './problems';
 import type { Located } from './rules';
@@ -15,8 +15,6 @@ import type { Located } from './rules';
 export const HEARTBEAT_INTERVAL_MS = 500;
 
 const cron: Parser<string> = (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : fail(`${FOUND} is not a cron expression (like "30 2 * * *")`));
-const zone: Parser<string> = (value) =>
-  typeof value === 'string' && isTimeZone(value) ? value : fail(`${FOUND} is not an IANA time zone (like UTC or Europe/Berlin)`);
 
 const anyDuration = duration();
 const grace: Parser<number> = (value) =>

@@ -3,26 +3,12 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import type { MaintenanceWindowConfig } from '../types';
 import { duration, fail, optional, required, text, uniqueList, type Parser } from './fields';
+import { timezone } from './cron';
 import { runSchema } from './issues';
 import { closest, FOUND, type Problems } from './problems';
 
 /** A window longer than this would overlap its own next run for a daily schedule and is almost surely a typo. */
 const MAX_WINDOW_MS = 31 * 86_400_000;
-
-/** True for an IANA zone name the runtime knows (Intl throws a RangeError otherwise). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const timezone: Parser<string> = (value) =>
-  typeof value === 'string' && value.trim() !== '' && isTimeZone(value)
-    ? value
-    : fail(`${FOUND} is not an IANA time zone (like UTC or Europe/Berlin)`);
 
 /** Five fields exactly: croner also takes a seconds field, which the contract does not allow. */
 const schedule: Parser<string> = (value) => {

@@ -7,7 +7,8 @@ import t from 'tap';
 import { evaluateHeartbeat } from '../../src/heartbeat/evaluate';
 import { applyPing, MAX_OPEN_RUNS, type Ping, type PingState } from '../../src/heartbeat/pings';
 import { createRateLimiter } from '../../src/heartbeat/rate-limit';
-import { cronProblem, nextExpected } from '../../src/heartbeat/schedule';
+import { cronProblem } from '../../src/config/cron';
+import { nextExpected } from '../../src/heartbeat/schedule';
 
 const at = (iso: string) => Date.parse(iso);
 const S = 1000;
