@@ -20,7 +20,9 @@ const CACHE = 'public, max-age=60';
 const SVG = 'image/svg+xml; charset=utf-8';
 const svgSchema = { response: { 200: { type: 'string' }, 404: errorSchema } };
 
-export async function badgeRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export async function badgeRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
+  // Public status reads log at DEBUG, like the page: every visitor reads them, most of all during an outage.
+  for (const path of Object.values(BADGE_PATHS)) probePaths.add(path);
   const { store, history, operator } = ctx;
   const checks = new Map(publicChecks(ctx).map((c) => [c.name, c]));
   const word = (name: string) => badgeWord(store.get(name) ?? { status: 'unknown' }, operator?.inMaintenance(name) ?? false);

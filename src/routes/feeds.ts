@@ -7,7 +7,9 @@ import { allIncidents } from '../status/public/incidents';
 export const FEED_PATHS = { atom: '/status/history.atom', rss: '/status/history.rss' } as const;
 const CACHE = 'public, max-age=60';
 
-export async function feedRoutes(app: FastifyInstance, { ctx }: RouteOptions) {
+export async function feedRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
+  // Public status reads log at DEBUG, like the page: every visitor reads them, most of all during an outage.
+  for (const path of Object.values(FEED_PATHS)) probePaths.add(path);
   const { config } = ctx;
   const input = (req: FastifyRequest): FeedInput => ({
     title: config.statusPage.title,

@@ -21,7 +21,9 @@ export const V2_PATHS = {
   active: '/api/v2/scheduled-maintenances/active.json',
 } as const;
 
-export async function v2Routes(app: FastifyInstance, { ctx }: RouteOptions) {
+export async function v2Routes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
+  // Public status reads log at DEBUG, like the page: every visitor reads them, most of all during an outage.
+  for (const path of Object.values(V2_PATHS)) probePaths.add(path);
   const { config, store, operator } = ctx;
   // Read-only, public and credential-free, like Statuspage's own API: any page's widget may read it.
   app.addHook('onSend', async (_req, reply) => {
