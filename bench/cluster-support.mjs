@@ -4,21 +4,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, root, sleep } from './lib.mjs';
+export { freePort, sleep };
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 function pgBin(name) {
   const base = '/usr/lib/postgresql';

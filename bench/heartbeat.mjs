@@ -7,52 +7,19 @@
 //
 //   npm run build && node bench/heartbeat.mjs     (ROUNDS=5 SECONDS=5 CONNECTIONS=10)
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpuMs, freePort, root, start, stop } from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
-const CLK_TCK = 100; // Linux USER_HZ
 const TOKEN = 'bench-heartbeat-token';
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime + stime
-}
 
-async function start(args, env, readyUrl) {
-  const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  let exited = null;
-  child.on('exit', (code) => (exited = code));
-  for (let i = 0; i < 400; i++) {
-    if (exited !== null) throw new Error(`${args.join(' ')} exited ${exited}`);
-    try {
-      await fetch(readyUrl);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`not answering at ${readyUrl}`);
-}
 
-const stop = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGKILL'); });
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ha-bench-hb-'));
@@ -66,8 +33,8 @@ async function main() {
     const appUrl = `http://127.0.0.1:${appPort}${process.env.SERVICE_PATH ?? `/api/health/heartbeats/job?token=${TOKEN}`}`;
     const bareUrl = `http://127.0.0.1:${barePort}/api/health/heartbeats/job?token=${TOKEN}`;
     // Default log level (info): a ping's access line is DEBUG, so this is what production pays.
-    const app = await start([path.join(root, 'dist/cli.js'), 'serve', '--config', configFile], { PORT: String(appPort) }, `http://127.0.0.1:${appPort}/api/health/liveness`);
-    const bare = await start([path.join(root, 'bench/heartbeat-bare.mjs'), TOKEN, String(barePort)], {}, bareUrl);
+    const app = await start(null, [path.join(root, 'dist/cli.js'), 'serve', '--config', configFile], { PORT: String(appPort) }, `http://127.0.0.1:${appPort}/api/health/liveness`);
+    const bare = await start(null, [path.join(root, 'bench/heartbeat-bare.mjs'), TOKEN, String(barePort)], {}, bareUrl);
     const before = { app: cpuMs(app.pid), bare: cpuMs(bare.pid) };
     const [a, b] = await Promise.all([
       autocannon({ url: appUrl, connections: CONNECTIONS, duration: SECONDS }),

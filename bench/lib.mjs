@@ -23,12 +23,19 @@ export function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime + stime
 }
 
-/** Spawns `node args` pinned to `core` (taskset) and resolves once `readyUrl` answers. Output is discarded, as a log shipper would take it. */
-export async function start(core, args, env, readyUrl) {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Spawns `node args` (pinned to `core` with taskset, unless core is null) and resolves once
+ * `readyUrl` answers, polling every 50 ms for at most `waitMs`. Output is discarded, as a log
+ * shipper would take it.
+ */
+export async function start(core, args, env, readyUrl, { waitMs = 20_000 } = {}) {
+  const [cmd, argv] = core === null ? [process.execPath, args] : ['taskset', ['-c', String(core), process.execPath, ...args]];
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   let exited = null;
   child.on('exit', (code) => (exited = code));
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < waitMs / 50; i++) {
     if (exited !== null) throw new Error(`${args.join(' ')} exited ${exited}`);
     try {
       await fetch(readyUrl);

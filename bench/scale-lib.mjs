@@ -4,30 +4,12 @@
 // file descriptors from /proc.
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLK_TCK = 100; // Linux USER_HZ
+import { cpuMs, freePort, root, sleep } from './lib.mjs';
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-export const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-/** utime + stime of a process, in ms. */
-export function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
+export { cpuMs, freePort, root, sleep };
 
 /** Resident set size, MB. */
 export function rssMb(pid) {

@@ -5,50 +5,17 @@
 //
 //   npm run build && node bench/status-api.mjs     (ROUNDS=3 SECONDS=5 CONNECTIONS=10 COMPONENTS=200)
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { cpuMs, freePort, root, start, stop } from './lib.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const COMPONENTS = Number(process.env.COMPONENTS ?? 200);
-const CLK_TCK = 100;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-}
-async function start(args, env, readyUrl) {
-  const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  let exited = null;
-  child.on('exit', (code) => (exited = code));
-  for (let i = 0; i < 1200; i++) {
-    if (exited !== null) throw new Error(`${args.join(' ')} exited ${exited}`);
-    try {
-      await fetch(readyUrl);
-      return child;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`not answering at ${readyUrl}`);
-}
-const stop = (child) => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGKILL'); });
 const wireBytes = (url, encoding) =>
   new Promise((resolve, reject) => {
     import('node:http').then(({ default: http }) =>
@@ -67,7 +34,7 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     const [appPort, barePort] = await Promise.all([freePort(), freePort()]);
     const url = `http://127.0.0.1:${appPort}/api/status`;
-    const app = await start([path.join(root, 'bench/status-server.mjs'), String(appPort)], { COMPONENTS: String(COMPONENTS) }, url);
+    const app = await start(null, [path.join(root, 'bench/status-server.mjs'), String(appPort)], { COMPONENTS: String(COMPONENTS) }, url, { waitMs: 60_000 });
     let body;
     // Seeding 30 days of history blocks the loop for a while: wait until the service answers 200 with every first result in.
     for (;;) {
@@ -83,7 +50,7 @@ async function main() {
     sizes ??= { identity: identity.bytes, gzip: gzip.bytes, br: br.bytes, perComponent: identity.bytes / COMPONENTS, status304: notModified.status };
     const gzFile = path.join(dir, 'body.gz');
     writeFileSync(gzFile, gzipSync(body, { level: 6 }));
-    const bare = await start([path.join(root, 'bench/status-bare.mjs'), gzFile, String(barePort)], {}, `http://127.0.0.1:${barePort}/api/status`);
+    const bare = await start(null, [path.join(root, 'bench/status-bare.mjs'), gzFile, String(barePort)], {}, `http://127.0.0.1:${barePort}/api/status`, { waitMs: 60_000 });
     const headers = { 'accept-encoding': 'gzip' };
     const before = { app: cpuMs(app.pid), bare: cpuMs(bare.pid) };
     const [a, b] = await Promise.all([
