@@ -54,7 +54,7 @@ export function secretsOf(config: Config): string[] {
       for (const m of raw.matchAll(URL_CREDENTIALS)) if (m[3]) found.add(m[3]);
     }
   };
-  if (config.server.detailsToken) found.add(config.server.detailsToken);
+  for (const token of [config.server.detailsToken, config.server.adminToken]) if (token) found.add(token);
   if (config.storage.type === 'postgres') fromUrl(config.storage.url);
   if (config.cluster) fromUrl(config.cluster.url);
   for (const c of config.checks) {

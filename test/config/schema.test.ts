@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ConfigError, parseConfig } from '../../src/config';
+import { createScrubber, redactConfig, secretsOf } from '../../src/observability/redact';
 import type { Config } from '../../src/types';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
@@ -285,3 +286,10 @@ for (const c of rules) {
     t.strictSame(problemsOf(c.yaml), c.problems);
   });
 }
+
+t.test('server.adminToken is a secret: scrubbed from free text and redacted in validate output', async (t) => {
+  const config = parseConfig('server: {adminToken: canary-admin-token}', {}, 'x.yml');
+  t.ok(secretsOf(config).includes('canary-admin-token'), 'the log scrubber is given it');
+  t.notMatch(createScrubber(secretsOf(config))('driver said: canary-admin-token'), /canary/);
+  t.notMatch(JSON.stringify(redactConfig(config)), /canary/);
+});
