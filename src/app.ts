@@ -41,13 +41,14 @@ export interface AppDeps {
 }
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const scrub = createScrubber(secretsOf(config));
   const logger =
     deps.logger ??
     createLogger({
       service: config.service.name,
       environment: config.service.environment,
       level: process.env.LOG_LEVEL,
-      scrub: createScrubber(secretsOf(config)),
+      scrub,
     });
   const app = Fastify(serverOptions(logger as FastifyBaseLogger));
 
@@ -66,8 +67,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
   logStatusChanges(store, app.log);
   const history = createHistory(config, { logger: app.log });
-  // ctx.operator is read per probe: maintenance windows count neither for nor against uptime.
-  feedHistory(store, history, { inMaintenance: (check, at) => ctx.operator?.inMaintenance(check, at) ?? false });
+  // Maintenance windows count neither for nor against uptime.
+  feedHistory(store, history, { inMaintenance: (check, at) => operator.inMaintenance(check, at) });
 
   const notifications = createNotifications(config, { store, logger: app.log, metrics, operator });
 
@@ -83,7 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(probeRoutes, routeOpts);
   await app.register(metricsRoutes, routeOpts);
   await app.register(statusRoutes, routeOpts);
-  await app.register(heartbeatRoutes, { ...routeOpts, pings, scrub: createScrubber(secretsOf(config)) });
+  await app.register(heartbeatRoutes, { ...routeOpts, pings, scrub });
   await app.register(clusterRoutes, routeOpts);
   // statusPage.enabled=false: every public status route (and the operator API under /api/status) is a 404.
   if (config.statusPage.enabled) {

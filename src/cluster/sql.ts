@@ -65,7 +65,7 @@ END IF;
 END $m$;`,
   );
   return `BEGIN;
-SELECT pg_advisory_xact_lock(7262812);
+SELECT pg_advisory_xact_lock(7262813); -- its own key: the operator store's setup (7262812) need not wait for ours
 CREATE TABLE IF NOT EXISTS health_cluster_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
 ${steps.join('\n')}
 COMMIT;`;

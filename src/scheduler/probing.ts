@@ -25,13 +25,11 @@ export interface ProbingOptions extends Omit<CheckDeps, 'logger'> {
 
 /** `opts`: the cluster, and what checkers share besides a logger (the heartbeats' ping store). */
 export function createProbing(checks: readonly CheckConfig[], logger: Logger, opts: ProbingOptions = {}): Probing {
-  const { cluster: maybeCluster, ...deps } = opts;
-  const cluster = maybeCluster ?? null;
+  const { cluster, ...deps } = opts;
   const store = createResultStore(checks, cluster ? { staleGraceMs: cluster.staleGraceMs } : {});
   const entries = checks.map((c) => ({ config: c, checker: createChecker(c, { ...deps, logger: logger.child({ check: c.name, type: c.type }) }) }));
-  const scheduler = cluster
-    ? createScheduler({ entries, store: { record: cluster.record }, owns: cluster.owns, logger })
-    : createScheduler({ entries, store, logger });
+  // In a cluster the scheduler probes what this replica owns and hands results to the cluster, which records them.
+  const scheduler = createScheduler({ entries, store: cluster ?? store, owns: cluster?.owns, logger });
   return {
     store,
     scheduler,
