@@ -51,8 +51,10 @@ export function installRequestHooks(
       sent === undefined ? null : Number(sent),
     );
     // Probes and scrapes arrive every few seconds; at INFO they would drown everything else.
+    const level = probePaths.has(route) ? 'debug' : 'info';
+    if (!accessLog.enabled(level)) return;
     accessLog({
-      level: probePaths.has(route) ? 'debug' : 'info',
+      level,
       requestId: req.id,
       requestIdFromCaller: headers['x-request-id'] !== undefined || headers['x-trace-id'] !== undefined,
       traceId: traceIdOf(req.raw),

@@ -28,7 +28,11 @@ export interface AccessEntry {
   readonly aborted: boolean;
 }
 
-export type AccessLog = (entry: AccessEntry) => void;
+export interface AccessLog {
+  (entry: AccessEntry): void;
+  /** Whether a line at `level` would be written: the hooks build no entry for one that would not. */
+  enabled(level: AccessEntry['level']): boolean;
+}
 
 const LEVEL_VALUES = { debug: 20, info: 30 } as const;
 const LEVEL_FIELDS = { debug: '"level":"DEBUG"', info: '"level":"INFO"' } as const;
@@ -62,8 +66,9 @@ export function registerAccessLog(logger: Logger, base: { service: string; envir
     }
     return masked;
   };
-  WRITERS.set(logger, (e) => {
-    if (logger.levelVal > LEVEL_VALUES[e.level]) return;
+  const enabled = (level: AccessEntry['level']) => logger.levelVal <= LEVEL_VALUES[level];
+  const write = (e: AccessEntry) => {
+    if (!enabled(e.level)) return;
     let line = `{"timestamp":"${new Date().toISOString()}",${LEVEL_FIELDS[e.level]},${fixed},"request_id":${JSON.stringify(e.requestIdFromCaller ? clean(e.requestId) : e.requestId)}`;
     if (e.traceId !== undefined) line += `,"trace_id":${JSON.stringify(clean(e.traceId))}`;
     line += `,"duration_ms":${roundMs(e.durationMs)},"context":{"method":"${e.method}","route":${JSON.stringify(e.route)},"status_code":${e.statusCode}`;
@@ -72,17 +77,20 @@ export function registerAccessLog(logger: Logger, base: { service: string; envir
     if (e.userAgent !== undefined) line += `,"user_agent":${agent(e.userAgent)}`;
     if (e.aborted) line += ',"aborted":true';
     stream.write(line + '}}\n');
-  });
+  };
+  WRITERS.set(logger, Object.assign(write, { enabled }));
 }
 
 /** For a logger built elsewhere (a test's own pino): the same fields through pino and its hooks. */
 function pinoAccessLog(logger: Logger): AccessLog {
-  return (e) => {
-    if (!logger.isLevelEnabled(e.level)) return;
+  const enabled = (level: AccessEntry['level']) => logger.isLevelEnabled(level);
+  const write = (e: AccessEntry) => {
+    if (!enabled(e.level)) return;
     const context: Record<string, unknown> = { method: e.method, route: e.route, status_code: e.statusCode };
     if (e.url !== e.route) context.url = e.url.slice(0, MAX_TEXT);
     if (e.userAgent !== undefined) context.user_agent = e.userAgent.slice(0, MAX_TEXT);
     if (e.aborted) context.aborted = true;
     logger[e.level]({ request_id: e.requestId, trace_id: e.traceId, duration_ms: e.durationMs, context }, 'request completed');
   };
+  return Object.assign(write, { enabled });
 }

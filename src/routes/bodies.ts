@@ -6,7 +6,7 @@
  * moved, so a rebuild serialises the changed checks and copies the rest.
  */
 import type { CheckState, ServiceInfo, Snapshot } from '../types';
-import { checkEntry, healthJsonChecks, healthJsonHead, prepareDetailedWith, prepareSummary, type Prepared } from './views';
+import { checkEntry, healthJsonChecks, healthJsonHead, prepareDetailedWith, type Prepared } from './views';
 
 /** Checks per block: a rebuild joins blocks, and re-joins only the blocks holding a changed check. */
 const BLOCK = 64;
@@ -51,7 +51,6 @@ export function createMembers(member: (c: CheckState) => string, reusable: (c: C
 
 export interface SnapshotBodies {
   readonly snap: Snapshot;
-  readonly summary: Prepared;
   readonly detailed: Prepared;
   /** health+json, built on first use: most deployments never ask for it. */
   healthJson(): Buffer;
@@ -96,7 +95,6 @@ export function createBodies(info: ServiceInfo, opts: BodyOptions = {}) {
       let health: Buffer | null = null;
       const made: SnapshotBodies = {
         snap,
-        summary: prepareSummary(snap, info),
         detailed: prepareDetailedWith(snap, info, detailedChecks.json(snap.checks)),
         healthJson() {
           if (health) return health;

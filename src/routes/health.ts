@@ -1,10 +1,11 @@
 /** Summary, detailed, one check, refresh: thin readers of the store's snapshot. */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Snapshot } from '../types';
 import { bearerAuth } from '../http/auth';
 import type { RouteOptions } from '../context';
 import { sendError } from '../http/errors';
-import { httpStatusFor } from './views';
+import { httpStatusFor, prepareSummary, type Prepared } from './views';
 import { createBodies } from './bodies';
 import { pathsFor } from './paths';
 import { checkEntrySchema, checkNameSchema, detailedSchema, errorSchema, summarySchema } from './schemas';
@@ -51,10 +52,14 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
     return sendParts(reply.type(JSON_TYPE), b.detailed.parts(new Date()));
   };
 
+  // The summary has its own cache: Pingdom polling it must not build the detailed body (megabytes
+  // with thousands of checks) for every snapshot when nobody reads detailed.
+  let summary: { readonly snap: Snapshot; readonly body: Prepared } | null = null;
   probePaths.add(paths.summary);
   app.get(paths.summary, { schema: { response: { 200: summarySchema, 503: summarySchema } } }, (_req, reply) => {
     const snap = store.snapshot();
-    return reply.code(httpStatusFor(snap)).type(JSON_TYPE).send(bodies.of(snap).summary.render(new Date()));
+    if (summary?.snap !== snap) summary = { snap, body: prepareSummary(snap, info) };
+    return reply.code(httpStatusFor(snap)).type(JSON_TYPE).send(summary.body.render(new Date()));
   });
 
   app.get(

@@ -2,7 +2,7 @@
  * Readiness decisions, kept pure so every case is a table row in a test.
  * Public route: reasons are error kinds, never error text.
  */
-import type { Snapshot } from '../types';
+import type { CheckState, Snapshot } from '../types';
 import { awaitingFirstPing } from '../state/aggregate';
 
 export type NotReadyReason = 'starting' | 'shutting_down' | 'under_pressure';
@@ -24,33 +24,43 @@ export interface ReadinessResult {
   readonly lines: string[];
 }
 
+/** How one check counts for readiness; the verbose line is only written when asked for. */
+type Verdict = 'excluded' | 'optional' | 'waiting' | 'starting' | 'failing' | 'ok';
+
+function verdictOf(c: CheckState, exclude: ReadonlySet<string>): Verdict {
+  if (exclude.size > 0 && exclude.has(c.name)) return 'excluded';
+  if (!c.critical) return 'optional';
+  if (awaitingFirstPing(c)) return 'waiting';
+  if (c.checkedAt === null) return 'starting';
+  if (c.status === 'error' || c.status === 'unknown') return 'failing';
+  return 'ok';
+}
+
+function lineOf(c: CheckState, v: Verdict): string {
+  switch (v) {
+    case 'excluded':
+      return `[+]${c.name} excluded: ok`;
+    case 'optional':
+      return `[+]${c.name} ok (not critical: ${c.status})`;
+    case 'waiting':
+      return `[+]${c.name} ok (heartbeat: no ping due yet)`;
+    case 'starting':
+      return `[-]${c.name} failed: not checked yet`;
+    case 'failing':
+      return `[-]${c.name} failed: ${c.status === 'unknown' ? 'stale' : (c.errorKind ?? 'other')}`;
+    case 'ok':
+      return `[+]${c.name} ok`;
+  }
+}
+
 export function decideReadiness(snap: Snapshot, input: ReadinessInput): ReadinessResult {
-  const lines: string[] = [];
   const failing: string[] = [];
   let starting = false;
   for (const c of snap.checks) {
-    if (input.exclude.has(c.name)) {
-      lines.push(`[+]${c.name} excluded: ok`);
-      continue;
-    }
-    if (!c.critical) {
-      lines.push(`[+]${c.name} ok (not critical: ${c.status})`);
-      continue;
-    }
-    if (awaitingFirstPing(c)) {
-      lines.push(`[+]${c.name} ok (heartbeat: no ping due yet)`);
-    } else if (c.checkedAt === null) {
-      starting = true;
-      lines.push(`[-]${c.name} failed: not checked yet`);
-    } else if (c.status === 'error' || c.status === 'unknown') {
-      failing.push(c.name);
-      lines.push(`[-]${c.name} failed: ${c.status === 'unknown' ? 'stale' : (c.errorKind ?? 'other')}`);
-    } else {
-      lines.push(`[+]${c.name} ok`);
-    }
+    const v = verdictOf(c, input.exclude);
+    if (v === 'failing') failing.push(c.name);
+    else if (v === 'starting') starting = true;
   }
-  if (input.shuttingDown) lines.push('[-]shutdown failed: shutting down');
-  if (input.underPressure) lines.push('[-]pressure failed: under pressure');
 
   let body: ReadinessResult['body'];
   if (input.shuttingDown) body = { status: 'error', reason: 'shutting_down' };
@@ -59,8 +69,18 @@ export function decideReadiness(snap: Snapshot, input: ReadinessInput): Readines
   else if (starting) body = { status: 'error', reason: 'starting' };
   else body = { status: 'ok' };
   const ready = body.status === 'ok';
-  lines.push(ready ? 'readyz check passed' : 'readyz check failed');
-  return { ready, body, lines };
+  return {
+    ready,
+    body,
+    // Kubernetes probes never ask for ?verbose: the per-check text is built only for whoever does.
+    get lines() {
+      const lines = snap.checks.map((c) => lineOf(c, verdictOf(c, input.exclude)));
+      if (input.shuttingDown) lines.push('[-]shutdown failed: shutting down');
+      if (input.underPressure) lines.push('[-]pressure failed: under pressure');
+      lines.push(ready ? 'readyz check passed' : 'readyz check failed');
+      return lines;
+    },
+  };
 }
 
 export interface SelfReadinessInput {
