@@ -2,7 +2,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from './errors';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+/** A token as compared: hashed first, so the comparison is constant-time whatever the length sent. */
+export const tokenDigest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerOf(header: unknown): string | undefined {
+  return typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
+/** Constant-time: `given` against the digest of the expected token. */
+export const tokenMatches = (given: string, expected: Buffer): boolean => timingSafeEqual(tokenDigest(given), expected);
 
 /**
  * A preHandler that requires `Authorization: Bearer <token>`, or undefined
@@ -12,13 +21,12 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function bearerAuth(token: string, refused = 'detail route refused') {
   if (token === '') return undefined;
-  const expected = digest(token);
+  const expected = tokenDigest(token);
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (match && timingSafeEqual(digest(match[1]!), expected)) return;
+    const given = bearerOf(req.headers.authorization);
+    if (given !== undefined && tokenMatches(given, expected)) return;
     // The log says why; the caller is told only that it needs a token.
-    req.log.info({ context: { auth: match ? 'wrong token' : 'missing bearer token' } }, refused);
+    req.log.info({ context: { auth: given !== undefined ? 'wrong token' : 'missing bearer token' } }, refused);
     reply.header('www-authenticate', 'Bearer realm="health"');
     return sendError(reply, 401, 'a valid bearer token is required');
   };

@@ -8,7 +8,7 @@
  * The token is never logged: the access log names the route pattern, not the
  * URL, and the config's scrubber knows every heartbeat token.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerOf, tokenDigest, tokenMatches } from '../http/auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '../context';
 import { sendError } from '../http/errors';
@@ -31,8 +31,6 @@ interface PingQuery {
   rid?: string;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 export interface HeartbeatRouteOptions extends RouteOptions {
   readonly pings: PingStore;
   /** Removes secrets from a note (the config's scrubber). */
@@ -42,7 +40,7 @@ export interface HeartbeatRouteOptions extends RouteOptions {
 export async function heartbeatRoutes(app: FastifyInstance, opts: HeartbeatRouteOptions) {
   const { ctx, probePaths, pings, scrub } = opts;
   const heartbeats = new Map(
-    ctx.config.checks.filter((c): c is HeartbeatCheckConfig => c.type === 'heartbeat').map((c) => [c.name, { digest: digest(c.token) }]),
+    ctx.config.checks.filter((c): c is HeartbeatCheckConfig => c.type === 'heartbeat').map((c) => [c.name, { digest: tokenDigest(c.token) }]),
   );
   const limiter = createRateLimiter(new Map(ctx.config.checks.flatMap((c) => (c.type === 'heartbeat' ? [[c.name, c.rateLimit] as const] : []))));
   const base = `${ctx.config.server.basePath}/heartbeats/:name`;
@@ -55,12 +53,10 @@ export async function heartbeatRoutes(app: FastifyInstance, opts: HeartbeatRoute
     const check = heartbeats.get(req.params.name);
     // The name is not echoed: a misdirected token may sit in it.
     if (!check) return sendError(reply, 404, 'no heartbeat check of that name');
-    const header = req.headers.authorization;
-    const bearer = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
     const query = req.query.token;
     // A repeated ?token= arrives as an array: only one plain string is a token.
-    const given = bearer ?? (typeof query === 'string' ? query : undefined);
-    if (given === undefined || !timingSafeEqual(digest(given), check.digest)) {
+    const given = bearerOf(req.headers.authorization) ?? (typeof query === 'string' ? query : undefined);
+    if (given === undefined || !tokenMatches(given, check.digest)) {
       req.log.info({ context: { check: req.params.name, auth: given === undefined ? 'missing token' : 'wrong token' } }, 'heartbeat ping refused');
       reply.header('www-authenticate', 'Bearer realm="heartbeats"');
       return sendError(reply, 401, 'a valid heartbeat token is required (Authorization: Bearer, or ?token=)');
