@@ -13,12 +13,11 @@ import type * as FeedModule from 'feed' with { 'resolution-mode': 'import' };
 const { Feed } = require('feed') as typeof FeedModule;
 type Feed = FeedModule.Feed;
 import type { StatusIncident } from '../operator/types';
+import { esc } from '../page/render';
 
 /** Entries per feed. */
 const FEED_LIMIT = 50;
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
 const WORDS: Readonly<Record<string, string>> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
 
@@ -51,15 +50,15 @@ function buildFeed(input: FeedInput): Feed {
   for (const i of incidents) {
     const updates = [...i.updates].reverse();
     const html = updates
-      .map((u) => `<p><strong>${WORDS[u.status] ?? escapeHtml(u.status)}</strong> - ${escapeHtml(u.message).replace(/\n/g, '<br>')}<br><small>${u.created_at}</small></p>`)
+      .map((u) => `<p><strong>${WORDS[u.status] ?? esc(u.status)}</strong> - ${esc(u.message).replace(/\n/g, '<br>')}<br><small>${u.created_at}</small></p>`)
       .join('\n');
     feed.addItem({
-      title: escapeHtml(i.title),
+      title: esc(i.title),
       id: `${page}#incident-${i.id}`,
       link: `${page}#incident-${i.id}`,
       date: new Date(i.updated_at),
       published: new Date(i.created_at),
-      description: escapeHtml(`${WORDS[i.status] ?? i.status}: ${updates[0]?.message ?? ''}`),
+      description: esc(`${WORDS[i.status] ?? i.status}: ${updates[0]?.message ?? ''}`),
       content: html,
     });
   }
