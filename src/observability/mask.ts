@@ -10,18 +10,12 @@
  * engineer who needs to read the logs during an outage.
  * test/mask.test.ts pins both sides with a table.
  */
-import { isSecretName, REDACTED } from './redact';
+import { isSecretName, REDACTED, URL_CREDENTIALS } from './redact';
 
 /** Characters that may not touch a number on its left: it would be part of a larger token (an id, a version, a UUID). */
 const NUM_START = String.raw`(?<![\w+-]|\d\.)`;
 /** ...nor on its right; a sentence-ending period is fine, a decimal point is not. */
 const NUM_END = String.raw`(?![\w-]|\.\d)`;
-
-/**
- * user:password@ in anything URL-like. The password may itself hold '@' (people
- * do not always percent-encode), so it runs to the last '@' before the path.
- */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
 
 /** Secret-named parameters in a query string or key=value text (`?token=...`, `password=...`). */
 const QUERY_PARAM = /(^|[?&;,\s])([^=&;#\s?]+)=([^&;#\s]*)/g;
@@ -143,7 +137,7 @@ export function maskPii(text: string): string {
   if (!MAYBE_PII.test(text)) return text;
   let out = text;
   if (out.includes('@')) {
-    if (out.includes('://')) out = out.replace(URL_PASSWORD, `$1$2:${REDACTED}@`);
+    if (out.includes('://')) out = out.replace(URL_CREDENTIALS, `$1$2:${REDACTED}@`);
     out = out.replace(EMAIL, '$1*****@$2');
   }
   if (out.includes('=')) out = out.replace(QUERY_PARAM, maskQueryParam);

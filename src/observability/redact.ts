@@ -15,7 +15,11 @@ export function isSecretName(name: string): boolean {
 
 /** user:password@ in anything URL-like (also when the URL does not parse). */
 // The password runs to the LAST @ before the path: a raw @ inside it must not leak its tail.
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
+/**
+ * user:password@ in any scheme's URL (the masker and the scrubber share it). The password may
+ * itself hold '@' (people do not always percent-encode), so it runs to the last '@' before the path.
+ */
+export const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
 
 /** Replaces the password (and secret-named query values) of a URL; leaves other text alone. */
 export function redactUrl(raw: string): string {
@@ -111,7 +115,8 @@ function escapeRegExp(s: string): string {
 export function createScrubber(secrets: readonly string[]): (text: string) => string {
   const pattern = secrets.length > 0 ? new RegExp(secrets.map(escapeRegExp).join('|'), 'g') : null;
   return (text: string) => {
-    let out = text.replace(URL_CREDENTIALS, `$1$2:${REDACTED}@`);
+    // The pattern needs a scheme's ://: most strings (every log message) skip the regex.
+    let out = text.includes('://') ? text.replace(URL_CREDENTIALS, `$1$2:${REDACTED}@`) : text;
     if (pattern) out = out.replace(pattern, REDACTED);
     return out;
   };
