@@ -6,8 +6,6 @@
 import type { CheckState, ProbeStatus } from '../types';
 import { dependencyGraph, rootCause } from './causes';
 
-export { isFailing } from './causes';
-
 /**
  * `error` if a critical check is `error` or `unknown` (the service cannot vouch
  * for it); else `degraded` if any check is `degraded` or `error`; else `ok`.
@@ -16,16 +14,26 @@ export { isFailing } from './causes';
 export function overallStatus(states: readonly CheckState[]): ProbeStatus {
   let degraded = false;
   for (const s of states) {
-    if (s.critical && (s.status === 'error' || (s.status === 'unknown' && !awaitingFirstPing(s)))) return 'error';
-    if (s.status === 'degraded' || s.status === 'error') degraded = true;
+    if (holdsError(s)) return 'error';
+    if (isTroubled(s)) degraded = true;
   }
   return degraded ? 'degraded' : 'ok';
 }
 
 /** True when every critical check has had a first result (readiness waits for this). */
 export function isStarted(states: readonly CheckState[]): boolean {
-  return states.every((s) => !s.critical || s.checkedAt !== null || awaitingFirstPing(s));
+  return !states.some(holdsStart);
 }
+
+// One check's part in the rules above, also counted one state at a time by the store's tally.
+
+/** A critical check the service cannot vouch for (error, or unknown) makes it `error`. */
+export const holdsError = (s: CheckState): boolean =>
+  s.critical && (s.status === 'error' || (s.status === 'unknown' && !awaitingFirstPing(s)));
+/** A degraded or failing check, critical or not, makes it at least `degraded`. */
+export const isTroubled = (s: CheckState): boolean => s.status === 'degraded' || s.status === 'error';
+/** A critical check with no first result yet holds "started". */
+export const holdsStart = (s: CheckState): boolean => s.critical && s.checkedAt === null && !awaitingFirstPing(s);
 
 /**
  * A heartbeat with no verdict yet (never pinged since this process started,

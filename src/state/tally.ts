@@ -4,7 +4,7 @@
  * every check. Same rules as `overallStatus` and `isStarted` (aggregate.ts).
  */
 import type { CheckState, ProbeStatus } from '../types';
-import { awaitingFirstPing } from './aggregate';
+import { holdsError, holdsStart, isTroubled } from './aggregate';
 
 export interface Tally {
   /** Adds one served state's contribution (sign +1) or takes it back (sign -1). */
@@ -19,11 +19,9 @@ export function createTally(): Tally {
   let waiting = 0; // critical and never probed: not started
   return {
     count(s, sign) {
-      // A heartbeat waiting for its first ping holds neither (see awaitingFirstPing).
-      const waitingForJob = awaitingFirstPing(s);
-      if (s.critical && (s.status === 'error' || (s.status === 'unknown' && !waitingForJob))) criticalDown += sign;
-      if (s.status === 'degraded' || s.status === 'error') troubled += sign;
-      if (s.critical && s.checkedAt === null && !waitingForJob) waiting += sign;
+      if (holdsError(s)) criticalDown += sign;
+      if (isTroubled(s)) troubled += sign;
+      if (holdsStart(s)) waiting += sign;
     },
     status: () => (criticalDown > 0 ? 'error' : troubled > 0 ? 'degraded' : 'ok'),
     started: () => waiting === 0,
