@@ -26,7 +26,7 @@ export function probeIncident(i: Incident, check: CheckConfig | undefined): Stat
   const closed = i.end === null ? [] : [{ id: `${id}-resolved`, status: 'resolved' as const, message: `${name} has recovered.`, created_at: iso(i.end) }];
   return {
     id,
-    title: `${name} ${failing ? 'outage' : 'degraded performance'}`,
+    title: `${name}: ${failing ? 'outage' : 'degraded performance'}`,
     status: i.end === null ? 'investigating' : 'resolved',
     // Same rule as the page's indicator: a critical check in error is a major outage, anything less is minor.
     impact: failing && (check?.critical ?? true) ? 'major' : 'minor',
