@@ -1,5 +1,6 @@
 /** Rules that span more than one value: names, dependencies, timeout vs interval, option pairs. */
 import { formatDuration } from './duration';
+import { heartbeatTiming } from './heartbeat-schema';
 import type { ParsedCheck } from './checks-schema';
 import { closest, FOUND, type Problems } from './problems';
 import type { Defaults } from './sections-schema';
@@ -87,11 +88,13 @@ export function checkTimeouts(checks: readonly Located[], defaults: Defaults | u
   for (const { index, check } of checks) {
     // A heartbeat without its own timeout derives one from its interval (heartbeat-schema.ts).
     if (check.type === 'heartbeat' && check.timeout === undefined) continue;
-    const interval = check.interval ?? defaults?.interval;
+    // A heartbeat's interval defaults to its own evaluation period, not defaults.interval: compare what it resolves to.
+    const inherited = check.type === 'heartbeat' ? heartbeatTiming(check).interval : defaults?.interval;
+    const interval = check.interval ?? inherited;
     const timeout = check.timeout ?? defaults?.timeout;
     if (interval === undefined || timeout === undefined || timeout < interval) continue;
     if (check.timeout !== undefined) {
-      const from = check.interval === undefined ? ', from defaults' : '';
+      const from = check.interval !== undefined ? '' : check.type === 'heartbeat' ? ', the heartbeat default' : ', from defaults';
       problems.add(['checks', index, 'timeout'], `${formatDuration(timeout)} is not shorter than the interval (${formatDuration(interval)}${from})`);
     } else if (check.interval !== undefined) {
       problems.add(['checks', index, 'interval'], `${formatDuration(interval)} is not longer than the timeout (${formatDuration(timeout)}, from defaults)`);

@@ -293,3 +293,10 @@ t.test('server.adminToken is a secret: scrubbed from free text and redacted in v
   t.notMatch(createScrubber(secretsOf(config))('driver said: canary-admin-token'), /canary/);
   t.notMatch(JSON.stringify(redactConfig(config)), /canary/);
 });
+
+t.test("a heartbeat's own timeout is checked against the interval it resolves to (its 250 ms default, not defaults.interval)", async (t) => {
+  const hb = (extra: string) => `checks:\n  - {name: job, type: heartbeat, period: 1h, token: tok-1234${extra}}`;
+  t.match(problemsOf(hb(', timeout: 1s')), [/checks\[0\]\.timeout: 1s is not shorter than the interval \(250ms, the heartbeat default\)/]);
+  t.same(problemsOf(hb(', timeout: 1s, interval: 2s')), [], 'with its own longer interval it is fine');
+  t.same(problemsOf(hb('')), [], 'the derived timeout is always shorter');
+});
