@@ -6,6 +6,7 @@
 import type * as BadgeMaker from 'badge-maker' with { 'resolution-mode': 'import' };
 import type { CheckState } from '../../types';
 import type { Uptime } from '../history/types';
+import { componentStatus, type ComponentStatus } from './components';
 
 // An ES module: Node >= 20.19 require()s it; TypeScript's CommonJS output may only name its types.
 const { makeBadge } = require('badge-maker') as typeof BadgeMaker;
@@ -14,10 +15,17 @@ export type BadgeWord = 'operational' | 'degraded' | 'outage' | 'maintenance';
 
 const COLORS: Readonly<Record<BadgeWord, string>> = { operational: 'brightgreen', degraded: 'yellow', outage: 'red', maintenance: 'blue' };
 
-/** Same mapping as the v2 components: unknown reads as degraded (no data to vouch for it). */
+const WORD: Readonly<Record<ComponentStatus, BadgeWord>> = {
+  operational: 'operational',
+  degraded_performance: 'degraded',
+  partial_outage: 'outage',
+  major_outage: 'outage',
+  under_maintenance: 'maintenance',
+};
+
+/** The v2 component status in a badge's words: unknown reads as degraded (no data to vouch for it). */
 export function badgeWord(state: Pick<CheckState, 'status'>, inMaintenance: boolean): BadgeWord {
-  if (inMaintenance) return 'maintenance';
-  return state.status === 'ok' ? 'operational' : state.status === 'error' ? 'outage' : 'degraded';
+  return WORD[componentStatus({ status: state.status, critical: false }, inMaintenance)];
 }
 
 export function statusBadge(label: string, word: BadgeWord): string {

@@ -22,8 +22,10 @@ export const worstImpact = (a: Impact, b: Impact): Impact => (IMPACT_RANK[b] > I
 /** From the named components now: a critical one in error -> major; any in error or degraded -> minor; else none. */
 export function impactOf(snap: Snapshot, components: readonly string[], inMaintenance: (check: string) => boolean = () => false): Impact {
   let impact: Impact = 'none';
+  // One pass to index: v2's status names every check, and a find per check is quadratic in their number.
+  const byName = new Map(snap.checks.map((s) => [s.name, s]));
   for (const name of components) {
-    const c = snap.checks.find((s) => s.name === name);
+    const c = byName.get(name);
     if (!c || inMaintenance(name)) continue;
     if (c.status === 'error') impact = worstImpact(impact, c.critical ? 'major' : 'minor');
     else if (c.status === 'degraded') impact = worstImpact(impact, 'minor');

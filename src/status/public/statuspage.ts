@@ -8,7 +8,7 @@ import { cmp } from '../order';
 import { createHash } from 'node:crypto';
 import type { CheckConfig, Snapshot } from '../../types';
 import type { Impact, MaintenanceWindow, StatusIncident } from '../operator/types';
-import { componentStatus, worstImpact, type ComponentStatus } from './components';
+import { componentStatus, impactOf, worstImpact, type ComponentStatus } from './components';
 
 export interface V2Input {
   readonly service: string;
@@ -53,13 +53,7 @@ export function pageOf(input: V2Input) {
 
 /** Components (a critical check in error -> major, anything else in error or degraded -> minor) and unresolved operator incidents' impact, the worse. */
 export function statusOf(input: V2Input) {
-  let indicator: Impact = 'none';
-  for (const c of input.checks) {
-    const s = input.snap.checks.find((x) => x.name === c.name);
-    if (!s || input.inMaintenance(c.name)) continue;
-    if (s.status === 'error') indicator = worstImpact(indicator, s.critical ? 'major' : 'minor');
-    else if (s.status === 'degraded') indicator = worstImpact(indicator, 'minor');
-  }
+  let indicator = impactOf(input.snap, input.checks.map((c) => c.name), input.inMaintenance);
   for (const i of input.incidents) if (i.source === 'operator' && i.status !== 'resolved') indicator = worstImpact(indicator, i.impact);
   return { indicator, description: DESCRIPTIONS[indicator] };
 }
@@ -76,11 +70,18 @@ export function componentsOf(input: V2Input) {
   const pageId = derivedId(`page:${input.service}`);
   const created = iso(input.startedAt);
   const groups = new Map<string, string[]>();
-  for (const c of input.checks) groups.set(c.group, [...(groups.get(c.group) ?? []), c.name]);
+  for (const c of input.checks) {
+    const names = groups.get(c.group);
+    if (names) names.push(c.name);
+    else groups.set(c.group, [c.name]);
+  }
   const out: Array<Record<string, unknown>> = [];
   const members = new Map<string, { status: ComponentStatus; updated: number }>();
+  // Indexed once: a find per check would be quadratic in the number of checks, per request.
+  const states = new Map(input.snap.checks.map((s) => [s.name, s]));
+  const configs = new Map(input.checks.map((c) => [c.name, c]));
   for (const c of input.checks) {
-    const state = input.snap.checks.find((s) => s.name === c.name);
+    const state = states.get(c.name);
     const maintenance = input.inMaintenance(c.name);
     const status = state ? componentStatus(state, maintenance) : 'degraded_performance';
     // Under maintenance the status began when the window did.
@@ -100,7 +101,7 @@ export function componentsOf(input: V2Input) {
       group: true, only_show_if_degraded: false, components: names,
     });
     for (const name of names) {
-      const c = input.checks.find((x) => x.name === name)!;
+      const c = configs.get(name)!;
       const m = members.get(name)!;
       out.push({
         id: name, name: c.displayName, status: m.status, created_at: created, updated_at: iso(m.updated),
