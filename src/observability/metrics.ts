@@ -9,14 +9,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CHECK_STATUSES, type CheckState, type ProbeResult, type Snapshot } from '../types';
 import { createDependencyMetrics } from './dependency-metrics';
+import { type CounterSeries, FastCounter, FastHistogram, type HistogramSeries } from './request-series';
 import { registerProcessMetrics } from './process-metrics';
-
-/** Labels of every per-request HTTP series. */
-export interface RequestLabels {
-  readonly method: string;
-  readonly route: string;
-  readonly status_code: string;
-}
 
 export interface Metrics {
   readonly registry: Registry;
@@ -30,12 +24,14 @@ export interface Metrics {
    * A request ended (answered, or abandoned by its client), `seconds` after it
    * arrived, with its body sizes in bytes (null when unknown: a streamed reply).
    */
-  requestFinished(labels: RequestLabels, seconds: number, requestBytes: number, responseBytes: number | null): void;
+  requestFinished(method: string, route: string, statusCode: number, seconds: number, requestBytes: number, responseBytes: number | null): void;
   /** A request was shed with 503 by under-pressure; `reason` is its limit (eventLoopDelay, heapUsedBytes...). */
   requestShed(reason: string): void;
   /** A notification ended `sent`, `failed` or `dropped` (n = 0 creates the series at zero). */
   countNotification(notifier: string, result: 'sent' | 'failed' | 'dropped', n?: number): void;
 }
+
+const REQUEST_LABELS = ['method', 'route', 'status_code'] as const;
 
 const STATE_VALUE: Readonly<Record<string, number>> = { ok: 1, degraded: 0.5, error: 0, unknown: 0 };
 
@@ -123,50 +119,33 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     labelNames: ['check', 'queue'] as const,
     registers,
   });
-  const requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered.',
-    labelNames: ['method', 'route', 'status_code'] as const,
+  // The five per-request series are plain numbers (request-series.ts): prom-client's children re-hash their labels per call.
+  const requests = new FastCounter('http_requests_total', 'HTTP requests answered.', REQUEST_LABELS, registers);
+  const requestDuration = new FastHistogram(
+    'http_request_duration_seconds',
+    'HTTP request duration, in seconds.',
+    REQUEST_LABELS,
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
-  });
-  const requestDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration, in seconds.',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers,
-  });
+  );
   // Sizes from Content-Length: the bytes of the body, as the guide's metric means (headers excluded).
   const SIZE_BUCKETS = [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576];
-  const requestSize = new Histogram({
-    name: 'http_request_size_bytes',
-    help: 'HTTP request body size, in bytes (0 without a body).',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: SIZE_BUCKETS,
+  const requestSize = new FastHistogram('http_request_size_bytes', 'HTTP request body size, in bytes (0 without a body).', REQUEST_LABELS, SIZE_BUCKETS, registers);
+  const responseSize = new FastHistogram(
+    'http_response_size_bytes',
+    'HTTP response body size, in bytes (streamed responses without a length are not observed).',
+    REQUEST_LABELS,
+    SIZE_BUCKETS,
     registers,
-  });
-  const responseSize = new Histogram({
-    name: 'http_response_size_bytes',
-    help: 'HTTP response body size, in bytes (streamed responses without a length are not observed).',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    buckets: SIZE_BUCKETS,
-    registers,
-  });
-  const statusCodes = new Counter({
-    name: 'http_status_codes_total',
-    help: 'HTTP responses by status code (499: the client went away before an answer).',
-    labelNames: ['status_code'] as const,
-    registers,
-  });
-  interface Observer {
-    observe(v: number): void;
-  }
+  );
+  const statusCodes = new FastCounter('http_status_codes_total', 'HTTP responses by status code (499: the client went away before an answer).', ['status_code'], registers);
   interface RequestChildren {
-    duration: Observer;
-    requestSize: Observer;
-    responseSize: Observer;
-    count: { inc(): void };
-    status: { inc(): void };
+    labels: { method: string; route: string; status_code: string };
+    duration: HistogramSeries;
+    requestSize: HistogramSeries;
+    responseSize: HistogramSeries | null;
+    count: CounterSeries;
+    status: CounterSeries;
   }
   const requestChildren = new Map<string, RequestChildren>();
   const shed = new Counter({
@@ -175,10 +154,14 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     labelNames: ['reason'] as const,
     registers,
   });
-  const inProgress = new Gauge({
+  let inFlight = 0;
+  new Gauge({
     name: 'http_requests_in_progress',
     help: 'HTTP requests being handled now.',
     registers,
+    collect() {
+      this.set(inFlight);
+    },
   });
 
   // Heartbeats (CONTRACT §4.5): when the last ping of any kind arrived, from the served details.
@@ -265,26 +248,29 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
       dependencies.observeProbe(name, type, result);
     },
     requestStarted() {
-      inProgress.inc();
+      inFlight++;
     },
-    requestFinished(labels, seconds, requestBytes, responseBytes) {
-      inProgress.dec();
-      // Routes and codes are few: keep the labelled children instead of hashing labels five times per request.
-      const key = `${labels.method} ${labels.status_code} ${labels.route}`;
+    requestFinished(method, route, statusCode, seconds, requestBytes, responseBytes) {
+      inFlight--;
+      // Routes and codes are few: each combination's five series are found once, then kept.
+      const key = `${method} ${statusCode} ${route}`;
       let child = requestChildren.get(key);
       if (!child) {
+        const labels = { method, route, status_code: String(statusCode) };
         child = {
-          duration: requestDuration.labels(labels),
-          requestSize: requestSize.labels(labels),
-          responseSize: responseSize.labels(labels),
-          count: requests.labels(labels),
-          status: statusCodes.labels({ status_code: labels.status_code }),
+          labels,
+          duration: requestDuration.child(labels),
+          requestSize: requestSize.child(labels),
+          responseSize: null,
+          count: requests.child(labels),
+          status: statusCodes.child(labels),
         };
         requestChildren.set(key, child);
       }
       child.duration.observe(seconds);
       child.requestSize.observe(requestBytes);
-      if (responseBytes !== null) child.responseSize.observe(responseBytes);
+      // Created on the first length seen: a stream's route has no response-size series at all.
+      if (responseBytes !== null) (child.responseSize ??= responseSize.child(child.labels)).observe(responseBytes);
       child.count.inc();
       child.status.inc();
     },
