@@ -8,6 +8,7 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorCode, sendError } from './errors';
 import { requestIdOf } from './request-id';
+import { deferredChildLogger } from '../observability/request-logger';
 
 /** A whole request (headers and body) must arrive within this, in ms. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -44,6 +45,8 @@ export function serverOptions(logger: FastifyBaseLogger): FastifyHttpOptions<Ser
     // Access logs are ours (http/hooks.ts): probe paths at DEBUG, in the contract's shape.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     genReqId: requestIdOf,
+    // A request's own logger is made when it first writes a line: most requests write none.
+    childLoggerFactory: deferredChildLogger,
     bodyLimit: 16 * 1024,
     routerOptions: { maxParamLength: 128 },
     return503OnClosing: true,
