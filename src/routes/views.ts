@@ -5,7 +5,7 @@
  * the cost of sending a prepared string.
  */
 import type { CheckState, CheckType, ServiceInfo, Snapshot } from '../types';
-import { roundMs } from '../units';
+import { isoAt, roundMs } from '../units';
 
 /** Summary status: only `ok` or `error` (a degraded service still answers 200 for Pingdom). */
 export function summaryStatus(snap: Snapshot): 'ok' | 'error' {
@@ -73,13 +73,13 @@ function prepare(body: Record<string, unknown>, indent?: number, extra = ''): Pr
   const tail = `${text.slice(at + JSON.stringify(TIMESTAMP_MARK).length, -1)}${extra}}`;
   let encoded: [Buffer, Buffer] | null = null;
   return {
-    render: (now) => `${head}"${now.toISOString()}"${tail}`,
+    render: (now) => `${head}"${isoAt(now.getTime())}"${tail}`,
     bytes(now) {
       return Buffer.concat(this.parts(now));
     },
     parts(now) {
       encoded ??= [Buffer.from(`${head}"`), Buffer.from(`"${tail}`)];
-      return [encoded[0], Buffer.from(now.toISOString(), 'latin1'), encoded[1]];
+      return [encoded[0], Buffer.from(isoAt(now.getTime()), 'latin1'), encoded[1]];
     },
   };
 }

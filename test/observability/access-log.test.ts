@@ -65,3 +65,22 @@ t.test('stdout is written asynchronously and still holds every line when the pro
   t.equal(lines.length, 20000, 'no line lost at exit');
   t.same(JSON.parse(lines.at(-1)!).context, { i: 19999 }, 'the last line is whole');
 });
+
+t.test('access lines, batched per turn of the event loop, are all written when the process exits', async (t) => {
+  // The access writer holds a turn's lines before handing them to stdout: exiting at once must not lose them.
+  const script = `
+    const { createLogger } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/observability/logging.js'))});
+    const { accessLogFor } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/observability/access-log.js'))});
+    const access = accessLogFor(createLogger({ service: 's', environment: 'e', level: 'info' }));
+    for (let i = 0; i < 5000; i++) {
+      access({ level: 'info', requestId: 'r' + i, requestIdFromCaller: false, traceId: undefined, durationMs: 1, method: 'GET',
+        route: '/x', statusCode: 200, url: '/x', userAgent: undefined, aborted: false });
+    }
+    process.exit(0);
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  t.equal(r.status, 0);
+  const lines = r.stdout.split('\n').filter((l) => l !== '');
+  t.equal(lines.length, 5000, 'no access line lost at exit');
+  t.equal(JSON.parse(lines.at(-1)!).request_id, 'r4999', 'the last line is whole and last');
+});
