@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteOptions } from '../context';
 import { sendError } from '../http/errors';
-import { decideReadiness, decideSelfReadiness } from './readiness';
+import { decideReadiness, decideSelfReadiness, type ReadinessResult } from './readiness';
+import type { Snapshot } from '../types';
 import { pathsFor } from './paths';
 import { errorSchema, livenessSchema, readinessSchema } from './schemas';
 
@@ -11,6 +12,8 @@ interface ReadinessQuery {
   verbose?: string;
   self?: string;
 }
+
+const NO_EXCLUDE: ReadonlySet<string> = new Set();
 
 const flag = (value: string | undefined) => value !== undefined && !/^(false|0|no)$/i.test(value);
 
@@ -22,6 +25,7 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
   const paths = pathsFor(config);
   const known = new Set(config.checks.map((c) => c.name));
   probePaths.add(paths.readiness).add(paths.liveness);
+  let plain: { snap: Snapshot; shuttingDown: boolean; underPressure: boolean; result: ReadinessResult } | null = null;
 
   app.get<{ Querystring: ReadinessQuery }>(
     paths.readiness,
@@ -40,17 +44,29 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
       },
     },
     (req, reply) => {
-      const exclude = new Set(req.query.exclude ?? []);
-      const unknown = [...exclude].filter((n) => !known.has(n));
-      // A typo in a probe's ?exclude= would silently exclude nothing: say so instead.
-      if (unknown.length > 0) return sendError(reply, 400, `exclude names no configured check: ${unknown.join(', ')}`);
-      const common = { shuttingDown: lifecycle.shuttingDown, underPressure: app.isUnderPressure() };
+      const query = req.query;
+      const exclude = query.exclude === undefined ? NO_EXCLUDE : new Set(query.exclude);
+      if (exclude.size > 0) {
+        const unknown = [...exclude].filter((n) => !known.has(n));
+        // A typo in a probe's ?exclude= would silently exclude nothing: say so instead.
+        if (unknown.length > 0) return sendError(reply, 400, `exclude names no configured check: ${unknown.join(', ')}`);
+      }
+      const shuttingDown = lifecycle.shuttingDown;
+      const underPressure = app.isUnderPressure();
+      const snap = store.snapshot();
+      let result: ReadinessResult;
       // ?self: the replica's own readiness, so the page stays reachable during the outage it reports.
-      const result = flag(req.query.self)
-        ? decideSelfReadiness(store.snapshot(), { ...common, sharedLoaded: cluster?.loaded() ?? false })
-        : decideReadiness(store.snapshot(), { ...common, exclude });
+      if (flag(query.self)) result = decideSelfReadiness(snap, { shuttingDown, underPressure, sharedLoaded: cluster?.loaded() ?? false });
+      else if (exclude.size > 0) result = decideReadiness(snap, { shuttingDown, underPressure, exclude });
+      else {
+        // What Kubernetes asks every few seconds per pod: decided once per snapshot, not once per check per probe.
+        if (plain?.snap !== snap || plain.shuttingDown !== shuttingDown || plain.underPressure !== underPressure) {
+          plain = { snap, shuttingDown, underPressure, result: decideReadiness(snap, { shuttingDown, underPressure, exclude }) };
+        }
+        result = plain.result;
+      }
       reply.code(result.ready ? 200 : 503);
-      if (flag(req.query.verbose)) return reply.type('text/plain; charset=utf-8').send(result.lines.join('\n') + '\n');
+      if (flag(query.verbose)) return reply.type('text/plain; charset=utf-8').send(result.lines.join('\n') + '\n');
       return result.body;
     },
   );
