@@ -243,36 +243,27 @@ export function createLogger(opts: LogOptions): Logger {
 
 let stdoutDestination: ReturnType<typeof pino.destination> | null = null;
 
-/** Lines are written once this many bytes wait (about a hundred access lines)... */
-const WRITE_BATCH_BYTES = 32 * 1024;
-/** ...or this many ms after the last write, whichever comes first: a quiet service's lines still show within a quarter second. */
-const WRITE_AFTER_MS = 250;
-/** A write may carry this much (sonic-boom's default is 16 KB; the batch must stay below it). */
+/** A write may carry this much (sonic-boom's default is 16 KB; the access writer hands on 32 KB batches). */
 const MAX_WRITE_BYTES = 64 * 1024;
 /** Lines kept while stdout does not drain; past this they are dropped, not held until memory runs out. */
 const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /**
- * The process's one stdout destination: buffered and written asynchronously,
- * so a request never waits on a slow pipe (a log shipper falling behind), and
- * in batches: an asynchronous write costs about 28 µs of CPU whatever its size
- * (measured here: the hand-off to libuv's thread pool and back), the whole of
- * a probe request's own cost, so one write per line made the access line the
- * most expensive part of a request.
+ * The process's one stdout destination: written asynchronously, so a request
+ * never waits on a slow pipe (a log shipper falling behind). The access lines,
+ * nearly all of what is written, arrive in batches (access-log.ts): an
+ * asynchronous write costs about 28 µs of CPU here whatever its size.
  * pino flushes it synchronously at exit (it registers the stream with
  * on-exit-leak-free when `sync` is false) and stops writing on EPIPE, so the
  * last lines before an exit are kept and a closed pipe is no crash
- * (test/observability/access-log.test.ts). A SIGKILL loses at most the last
- * quarter second. One per process, as stdout is.
+ * (test/observability/access-log.test.ts). One per process, as stdout is.
  */
 function stdout(): ReturnType<typeof pino.destination> {
   stdoutDestination ??= pino.destination({
     fd: 1,
     sync: false,
-    minLength: WRITE_BATCH_BYTES,
     maxWrite: MAX_WRITE_BYTES,
     maxLength: MAX_PENDING_BYTES,
-    periodicFlush: WRITE_AFTER_MS,
   });
   return stdoutDestination;
 }

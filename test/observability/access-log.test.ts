@@ -6,6 +6,8 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startApp } from '../support/app';
 
@@ -66,21 +68,35 @@ t.test('stdout is written asynchronously and still holds every line when the pro
   t.same(JSON.parse(lines.at(-1)!).context, { i: 19999 }, 'the last line is whole');
 });
 
-t.test('access lines, batched per turn of the event loop, are all written when the process exits', async (t) => {
-  // The access writer holds a turn's lines before handing them to stdout: exiting at once must not lose them.
-  const script = `
+t.test('batched access lines are all written when the process exits, at once or when it runs out of work', async (t) => {
+  // The access writer holds lines before handing them to stdout: neither way of ending may lose them.
+  const write = `
     const { createLogger } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/observability/logging.js'))});
     const { accessLogFor } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/observability/access-log.js'))});
     const access = accessLogFor(createLogger({ service: 's', environment: 'e', level: 'info' }));
-    for (let i = 0; i < 5000; i++) {
-      access({ level: 'info', requestId: 'r' + i, requestIdFromCaller: false, traceId: undefined, durationMs: 1, method: 'GET',
-        route: '/x', statusCode: 200, url: '/x', userAgent: undefined, aborted: false });
-    }
-    process.exit(0);
+    const line = (i) => access({ level: 'info', requestId: 'r' + i, requestIdFromCaller: false, traceId: undefined, durationMs: 1,
+      method: 'GET', route: '/x', statusCode: 200, url: '/x', userAgent: undefined, aborted: false });
   `;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  t.equal(r.status, 0);
-  const lines = r.stdout.split('\n').filter((l) => l !== '');
-  t.equal(lines.length, 5000, 'no access line lost at exit');
-  t.equal(JSON.parse(lines.at(-1)!).request_id, 'r4999', 'the last line is whole and last');
+  const endings = {
+    'process.exit() straight after': 'for (let i = 0; i < 5000; i++) line(i); process.exit(0);',
+    // One line a turn: the last batch is still held (its timer unref'd) when the event loop empties.
+    'the event loop running out of work': 'let i = 0; const next = () => { line(i++); if (i < 3000) setImmediate(next); }; next();',
+  };
+  // stdout is a file, and the child's own last 'exit' listener counts what it holds: every line must
+  // be in it by then (written synchronously), not in an asynchronous write that would race the exit.
+  const counted = `process.on('exit', () => process.stderr.write(String(require('fs').readFileSync('/proc/self/fd/1', 'utf8').split('\\n').length - 1)));`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ha-access-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [how, body] of Object.entries(endings)) {
+    const expected = how.startsWith('process') ? 5000 : 3000;
+    const file = path.join(dir, 'out.log');
+    const out = openSync(file, 'w+');
+    const r = spawnSync(process.execPath, ['-e', write + counted + body], { encoding: 'utf8', stdio: ['ignore', out, 'pipe'] });
+    closeSync(out);
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    t.equal(r.status, 0);
+    t.equal(Number(r.stderr), expected, `${how}: every access line written before the process's last moment`);
+    t.equal(lines.length, expected, `${how}: no access line lost`);
+    t.equal(JSON.parse(lines.at(-1)!).request_id, `r${expected - 1}`, `${how}: the last line is whole and last`);
+  }
 });
