@@ -49,37 +49,46 @@ export function checkEntry(c: CheckState, maintenance = false) {
   };
 }
 
+const CHECKS_OPEN = Buffer.from(',"checks":{');
+const CLOSE = Buffer.from('}');
 const TIMESTAMP_MARK = '\u0000timestamp\u0000';
 
 /** A body serialised once, with the timestamp spliced in per request. */
 export interface Prepared {
   render(now: Date): string;
-  /** The same body as bytes: encoded once, so a large body costs one copy per request, not an encoding. */
+  /** The same body as bytes (one copy per call). */
   bytes(now: Date): Buffer;
   /**
-   * The same body as its three encoded parts (before the timestamp, the
-   * timestamp, after it), to be written without joining: a 3 MB body then
-   * costs no allocation or copy per request at all.
+   * The same body as encoded parts (before the timestamp, the timestamp, after
+   * it, then any pre-encoded members), to be written without joining: a 3 MB
+   * body then costs no allocation or copy per request at all.
    */
-  parts(now: Date): readonly [Buffer, Buffer, Buffer];
+  parts(now: Date): readonly Buffer[];
 }
 
-/** `extra` is raw JSON members appended after the timestamp (already serialised, e.g. `,"checks":{...}`). */
-function prepare(body: Record<string, unknown>, indent?: number, extra = ''): Prepared {
+/**
+ * `extra` is raw JSON members appended after the timestamp (already
+ * serialised, e.g. `,"checks":{...}`), as text or as buffers encoded ahead
+ * (kept as they are: a large body is never joined).
+ */
+function prepare(body: Record<string, unknown>, indent?: number, extra: string | readonly Buffer[] = ''): Prepared {
   const text = JSON.stringify({ ...body, timestamp: TIMESTAMP_MARK }, null, indent);
   // The mark is text's last member; check details are appended after it (in `extra`), so they cannot be mistaken for it.
   const at = text.lastIndexOf(JSON.stringify(TIMESTAMP_MARK));
   const head = text.slice(0, at);
-  const tail = `${text.slice(at + JSON.stringify(TIMESTAMP_MARK).length, -1)}${extra}}`;
-  let encoded: [Buffer, Buffer] | null = null;
+  const rest = text.slice(at + JSON.stringify(TIMESTAMP_MARK).length, -1);
+  const encoded = typeof extra === 'string' ? null : extra;
+  const tail = encoded ? '}' : `${rest}${extra}}`;
+  let ends: [Buffer, Buffer, Buffer] | null = null;
   return {
-    render: (now) => `${head}"${isoAt(now.getTime())}"${tail}`,
+    render: (now) => `${head}"${isoAt(now.getTime())}"${encoded ? `${rest}${Buffer.concat(encoded).toString()}` : ''}${tail}`,
     bytes(now) {
       return Buffer.concat(this.parts(now));
     },
     parts(now) {
-      encoded ??= [Buffer.from(`${head}"`), Buffer.from(`"${tail}`)];
-      return [encoded[0], Buffer.from(isoAt(now.getTime()), 'latin1'), encoded[1]];
+      ends ??= [Buffer.from(`${head}"`), Buffer.from(`"${encoded ? rest : tail}`), Buffer.from(encoded ? tail : '')];
+      const stamp = Buffer.from(isoAt(now.getTime()), 'latin1');
+      return encoded ? [ends[0], stamp, ends[1], ...encoded, ends[2]] : [ends[0], stamp, ends[1]];
     },
   };
 }
@@ -99,8 +108,8 @@ export function prepareSummary(snap: Snapshot, info: ServiceInfo): Prepared {
   );
 }
 
-/** The detailed body with `checksJson` (the serialised `checks` object) after the timestamp. */
-export function prepareDetailedWith(snap: Snapshot, info: ServiceInfo, checksJson: string): Prepared {
+/** The detailed body with `checks` (the serialised `checks` object, as text or encoded parts) after the timestamp. */
+export function prepareDetailedWith(snap: Snapshot, info: ServiceInfo, checks: string | readonly Buffer[]): Prepared {
   return prepare(
     {
       status: snap.status,
@@ -110,7 +119,7 @@ export function prepareDetailedWith(snap: Snapshot, info: ServiceInfo, checksJso
       environment: info.environment,
     },
     undefined,
-    `,"checks":${checksJson}`,
+    typeof checks === 'string' ? `,"checks":${checks}` : [CHECKS_OPEN, ...checks, CLOSE],
   );
 }
 

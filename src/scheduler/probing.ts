@@ -6,6 +6,7 @@
  * checks to probe and hands it every result (src/cluster/).
  */
 import { createChecker } from '../checks/registry';
+import { lazyChild } from '../observability/lazy-child';
 import type { Cluster } from '../cluster/cluster';
 import { createScheduler, type Scheduler } from './scheduler';
 import { createResultStore, type ResultStore } from '../store/store';
@@ -27,7 +28,7 @@ export interface ProbingOptions extends Omit<CheckDeps, 'logger'> {
 export function createProbing(checks: readonly CheckConfig[], logger: Logger, opts: ProbingOptions = {}): Probing {
   const { cluster, ...deps } = opts;
   const store = createResultStore(checks, cluster ? { staleGraceMs: cluster.staleGraceMs } : {});
-  const entries = checks.map((c) => ({ config: c, checker: createChecker(c, { ...deps, logger: logger.child({ check: c.name, type: c.type }) }) }));
+  const entries = checks.map((c) => ({ config: c, checker: createChecker(c, { ...deps, logger: lazyChild(logger, { check: c.name, type: c.type }) }) }));
   // In a cluster the scheduler probes what this replica owns and hands results to the cluster, which records them.
   const scheduler = createScheduler({ entries, store: cluster ?? store, owns: cluster?.owns, logger });
   return {

@@ -13,6 +13,7 @@ import type { CheckConfig, Checker, Logger, Outcome, ProbeResult, ProbeStatus } 
 import { ERROR_KINDS } from '../types';
 import { classifyError } from '../checks/errors';
 import type { ResultStore } from '../store/store';
+import { lazyChild } from '../observability/lazy-child';
 
 /** First runs are spread over [0, min(interval, this)) ms so equal intervals don't fire together. */
 export const FIRST_RUN_SPREAD_MS = 1000;
@@ -99,7 +100,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const slots: Slot[] = opts.entries.map(({ config, checker }) => ({
     config,
     checker,
-    log: opts.logger.child({ check: config.name, type: config.type }),
+    log: lazyChild(opts.logger, { check: config.name, type: config.type }),
     timer: null,
     probe: null,
   }));

@@ -57,3 +57,20 @@ t.test('a never-probed check in health+json carries the time it is served at, no
   const h = JSON.parse(bodies.of(snapshot('error', [state('db', 'unknown')])).healthJson().toString());
   t.ok(Date.parse(h.checks['db:responseTime'][0].time) >= before - 1);
 });
+
+t.test('a rebuild re-encodes only the block holding the changed check; the others are the same buffers', async (t) => {
+  const clock = { t: 1_000_000 };
+  const names = Array.from({ length: 640 }, (_, i) => `c${i}`);
+  const store = createResultStore(names.map((n) => makeConfig(n)), { now: () => clock.t, rebuildMs: 0 });
+  for (const n of names) store.record(n, probe('ok', clock.t));
+  const bodies = createBodies(info);
+  const before = bodies.of(store.snapshot()).detailed.parts(now);
+  store.record('c100', probe('ok', clock.t, { durationMs: 3 }));
+  const after = bodies.of(store.snapshot()).detailed.parts(now);
+  // Blocks of 64 checks are the large parts; the head, the timestamp and the braces are a few bytes each.
+  const blocks = (parts: readonly Buffer[]) => parts.filter((p) => p.length > 1000);
+  t.equal(blocks(before).length, 10, '640 checks in 10 blocks');
+  t.equal(blocks(after).filter((b, i) => b !== blocks(before)[i]).length, 1, 'one block re-encoded, nine reused as they are');
+  t.equal(JSON.parse(Buffer.concat(after).toString()).checks.c100.duration_ms, 3);
+  t.not(JSON.parse(Buffer.concat(before).toString()).checks.c100.duration_ms, 3, 'a body handed out before keeps what it said');
+});

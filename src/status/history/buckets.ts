@@ -1,11 +1,11 @@
 /**
- * Time-bucketed probe counts for one check, in two fixed rings of typed
- * arrays: 5-minute buckets for the last 26 hours (the 24 h window and its
- * edges) and hourly buckets for 30 days (the 7 d and 30 d windows, and the
- * bars). About 14 KB per check whatever the probe rate (1,033 slots of an
- * Int32 key and five Uint16 counters), so 10,000 checks with full history
- * hold ~140 MB. A slot is reused when its time comes round
- * again (its old bucket is then older than the ring's span).
+ * Time-bucketed probe counts per check, in two fixed rings: 5-minute buckets
+ * for the last 26 hours (the 24 h window and its edges) and hourly buckets
+ * for 30 days (the 7 d and 30 d windows, and the bars). About 5.2 KB per
+ * check whatever the probe rate (1,033 slots of five one-byte counters;
+ * 10.3 KB for a check fast enough to count more than 255 probes in a bucket),
+ * so 10,000 checks with full history hold ~52 MB. A slot is reused when its
+ * time comes round again (its old bucket is then older than the ring's span).
  */
 import type { HistoryStatus } from './types';
 import { DAY, HOUR, MINUTE, RETENTION_MS } from './types';
@@ -65,95 +65,169 @@ export interface BucketSource {
   sumSeries(into: Float64Array, from: number, sizeMs: number, level: Level): void;
 }
 
-/** One ring of equal-width buckets: slot keys (bucket numbers, 0 = empty) and five counters per slot. */
-class Tier {
-  private readonly keys: Int32Array;
-  private readonly counts: Uint16Array;
+/** Counts up to this fit a check's narrow (Uint8) counters; a larger one widens that check's tier to Uint16. */
+const NARROW_MAX = 0xff;
+
+/**
+ * One ring of equal-width buckets for every check, in one arena: no key per
+ * slot, since a check's newest bucket number (its head) says which bucket
+ * each slot holds (the `slots` buckets up to the head, by bucket number
+ * modulo `slots`). Counters are one byte (a 30 s check puts 10 probes in a
+ * 5-minute bucket and 120 in an hour); the first count above 255 moves that
+ * check's tier, and only it, to two-byte counters of its own, so answers are
+ * the same as with two bytes everywhere.
+ */
+class TierArena {
+  private readonly narrow: Uint8Array;
+  private readonly wide: (Uint16Array | undefined)[];
+  /** Newest bucket number per check; -Infinity while none is held. */
+  private readonly heads: Float64Array;
+  private readonly region: number;
 
   constructor(
     readonly width: number,
     private readonly slots: number,
+    checks: number,
   ) {
-    this.keys = new Int32Array(slots);
-    this.counts = new Uint16Array(slots * FIELDS.length);
+    this.region = slots * STRIDE;
+    this.narrow = new Uint8Array(checks * this.region);
+    // Touched now, so the memory a full history holds is resident from the start (RSS on day one is
+    // RSS on day 30: a memory request sized from a fresh process is not outgrown a month later).
+    this.narrow.fill(0);
+    this.wide = new Array<Uint16Array | undefined>(checks).fill(undefined);
+    this.heads = new Float64Array(checks).fill(-Infinity);
   }
 
-  /** Slot index for the bucket starting at `start`, cleared first when it held an older bucket. */
-  private slot(start: number): number {
-    const key = start / this.width;
-    const i = ((key % this.slots) + this.slots) % this.slots;
-    if (this.keys[i] !== key) {
-      this.keys[i] = key;
-      this.counts.fill(0, i * FIELDS.length, (i + 1) * FIELDS.length);
+  /**
+   * Offset (in the check's counters) of bucket `key`'s slot, moving the ring
+   * on first when the key is newer than its head (the slots passed are
+   * cleared); -1 when the bucket is older than the ring holds.
+   */
+  private slot(c: number, key: number): number {
+    const head = this.heads[c]!;
+    if (key > head) {
+      const counters = this.wide[c] ?? this.narrow;
+      const base = this.wide[c] ? 0 : c * this.region;
+      if (key - head >= this.slots) counters.fill(0, base, base + this.region);
+      else for (let k = head + 1; k <= key; k += 1) counters.fill(0, base + this.offset(k), base + this.offset(k) + STRIDE);
+      this.heads[c] = key;
+    } else if (key <= head - this.slots) return -1;
+    return this.offset(key);
+  }
+
+  private offset(key: number): number {
+    return (((key % this.slots) + this.slots) % this.slots) * STRIDE;
+  }
+
+  /** Check c's counters as two-byte ones (copied from its narrow ones the first time). */
+  private widen(c: number): Uint16Array {
+    let w = this.wide[c];
+    if (!w) {
+      w = new Uint16Array(this.region);
+      w.set(this.narrow.subarray(c * this.region, (c + 1) * this.region));
+      this.wide[c] = w;
     }
-    return i;
+    return w;
   }
 
-  add(t: number, field: number, n: number): void {
-    const k = this.slot(Math.floor(t / this.width) * this.width) * FIELDS.length + field;
-    this.counts[k] = Math.min(MAX_COUNT, this.counts[k]! + n);
+  /** Writes check c's counter at `offset` (already capped at MAX_COUNT). */
+  private put(c: number, offset: number, value: number): void {
+    const w = this.wide[c];
+    if (w) w[offset] = value;
+    else if (value <= NARROW_MAX) this.narrow[c * this.region + offset] = value;
+    else this.widen(c)[offset] = value;
   }
 
-  addCounts(start: number, c: Counts, replace = false): void {
-    const base = this.slot(Math.floor(start / this.width) * this.width) * FIELDS.length;
-    FIELDS.forEach((f, j) => {
-      this.counts[base + j] = Math.min(MAX_COUNT, (replace ? 0 : this.counts[base + j]!) + c[f]);
-    });
+  private get(c: number, offset: number): number {
+    const w = this.wide[c];
+    return w ? w[offset]! : this.narrow[c * this.region + offset]!;
   }
 
-  sumSeries(into: Float64Array, from: number, sizeMs: number): void {
+  add(c: number, t: number, field: number, n: number): void {
+    const s = this.slot(c, Math.floor(t / this.width));
+    if (s < 0) return;
+    this.put(c, s + field, Math.min(MAX_COUNT, this.get(c, s + field) + n));
+  }
+
+  addCounts(c: number, start: number, counts: Counts, replace = false): void {
+    const s = this.slot(c, Math.floor(start / this.width));
+    if (s < 0) return;
+    FIELDS.forEach((f, j) => this.put(c, s + j, Math.min(MAX_COUNT, (replace ? 0 : this.get(c, s + j)) + counts[f])));
+  }
+
+  sumSeries(c: number, into: Float64Array, from: number, sizeMs: number): void {
     const n = into.length / STRIDE;
-    for (let i = 0; i < this.slots; i += 1) {
-      const key = this.keys[i]!;
-      if (key === 0) continue;
-      const start = key * this.width;
-      if (start < from) continue;
-      const k = Math.floor((start - from) / sizeMs);
-      if (k >= n) continue;
-      const base = i * FIELDS.length;
-      const at = k * STRIDE;
-      for (let j = 0; j < STRIDE; j += 1) into[at + j]! += this.counts[base + j]!;
+    const head = this.heads[c]!;
+    if (head === -Infinity) return;
+    const w = this.wide[c];
+    const counters = w ?? this.narrow;
+    const base = w ? 0 : c * this.region;
+    // Bucket numbers held run from head - slots + 1 to head, oldest first.
+    for (let key = Math.max(head - this.slots + 1, Math.ceil(from / this.width)); key <= head; key += 1) {
+      const k = Math.floor((key * this.width - from) / sizeMs);
+      if (k >= n) break;
+      const at = base + this.offset(key);
+      for (let j = 0; j < STRIDE; j += 1) into[k * STRIDE + j]! += counters[at + j]!;
     }
   }
 
-  /** Buckets held (non-empty slots). */
-  get size(): number {
-    let n = 0;
-    for (let i = 0; i < this.slots; i += 1) if (this.keys[i] !== 0) n += 1;
-    return n;
+  /** Buckets check c holds with at least one probe counted. */
+  size(c: number): number {
+    const head = this.heads[c]!;
+    if (head === -Infinity) return 0;
+    let held = 0;
+    for (let key = head - this.slots + 1; key <= head; key += 1) {
+      const at = this.offset(key);
+      for (let j = 0; j < STRIDE; j += 1) {
+        if (this.get(c, at + j) > 0) {
+          held += 1;
+          break;
+        }
+      }
+    }
+    return held;
   }
 }
 
-/** Both tiers for one check: every probe lands in each. */
-export class BucketRing implements BucketSource {
-  private readonly tiers: Record<Level, Tier> = {
-    fine: new Tier(BUCKET_MS, FINE_SPAN_MS / BUCKET_MS),
-    coarse: new Tier(COARSE_MS, RETENTION_MS / COARSE_MS + 1),
-  };
+/**
+ * Both tiers for a fixed list of checks (by index): every probe lands in
+ * each. About 5.2 KB per check (1,033 slots of five one-byte counters), in
+ * two arenas for all checks rather than typed arrays per check.
+ */
+export class BucketRings {
+  private readonly tiers: Record<Level, TierArena>;
 
-  /** Counts one probe. */
-  add(t: number, status: HistoryStatus): void {
-    this.tiers.fine.add(t, FIELD_INDEX[status], 1);
-    this.tiers.coarse.add(t, FIELD_INDEX[status], 1);
+  constructor(checks: number) {
+    this.tiers = {
+      fine: new TierArena(BUCKET_MS, FINE_SPAN_MS / BUCKET_MS, checks),
+      coarse: new TierArena(COARSE_MS, RETENTION_MS / COARSE_MS + 1, checks),
+    };
+  }
+
+  /** Counts one probe of check c. */
+  add(c: number, t: number, status: HistoryStatus): void {
+    this.tiers.fine.add(c, t, FIELD_INDEX[status], 1);
+    this.tiers.coarse.add(c, t, FIELD_INDEX[status], 1);
   }
 
   /** Adds counts into one tier's bucket (a written batch landing in the shared copy). */
-  addCounts(level: Level, start: number, counts: Counts): void {
-    this.tiers[level].addCounts(start, counts);
+  addCounts(c: number, level: Level, start: number, counts: Counts): void {
+    this.tiers[level].addCounts(c, start, counts);
   }
 
   /** Replaces one tier's bucket (values read back from shared storage). */
-  setCounts(level: Level, start: number, counts: Counts): void {
-    this.tiers[level].addCounts(start, counts, true);
+  setCounts(c: number, level: Level, start: number, counts: Counts): void {
+    this.tiers[level].addCounts(c, start, counts, true);
   }
 
-  sumSeries(into: Float64Array, from: number, sizeMs: number, level: Level): void {
-    this.tiers[level].sumSeries(into, from, sizeMs);
+  /** Check c's buckets as a source for the readers. */
+  source(c: number): BucketSource {
+    return { sumSeries: (into, from, sizeMs, level) => this.tiers[level].sumSeries(c, into, from, sizeMs) };
   }
 
-  /** Buckets held across both tiers (at most 312 + 721). */
-  get size(): number {
-    return this.tiers.fine.size + this.tiers.coarse.size;
+  /** Buckets check c holds across both tiers (at most 312 + 721). */
+  size(c: number): number {
+    return this.tiers.fine.size(c) + this.tiers.coarse.size(c);
   }
 }
 

@@ -11,11 +11,11 @@
 import { Pool } from 'pg';
 import { classifyError } from '../../checks/errors';
 import type { Logger } from '../../types';
-import { BucketRing, BUCKET_MS, COARSE_MS, FINE_SPAN_MS, PendingBuckets } from './buckets';
+import { BucketRings, BUCKET_MS, COARSE_MS, type Counts, FINE_SPAN_MS, type Level, PendingBuckets } from './buckets';
 import { IncidentLog, incidentOp, MAX_INCIDENTS, type IncidentOp } from './incidents';
 import { applyIncidentOp, CREATE_SCHEMA, deleteOlderThan, readBucketsSince, readIncidents, upsertBuckets, UPSERT_CHUNK, type BucketRow } from './pg-sql';
 import { readBuckets, readWindows } from './read';
-import { SampleRing } from './samples';
+import { SampleRings } from './samples';
 import { HOUR, RETENTION_MS, type HistoryStore } from './types';
 
 export interface PostgresHistoryOptions {
@@ -43,10 +43,11 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
   const tickMs = opts.tickMs ?? 5_000;
   const { service, logger } = opts;
   const known = new Set(opts.checks);
-  const shared = new Map(opts.checks.map((c) => [c, new BucketRing()]));
+  const index = new Map(opts.checks.map((c, i) => [c, i]));
+  const shared = new BucketRings(opts.checks.length);
   let pending = new Map(opts.checks.map((c) => [c, new PendingBuckets()]));
   let inflight: Map<string, PendingBuckets> | null = null;
-  const samples = new Map(opts.checks.map((c) => [c, new SampleRing()]));
+  const samples = new SampleRings(opts.checks.length);
   const log = new IncidentLog();
   let ops: IncidentOp[] = [];
 
@@ -90,8 +91,11 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
         await upsertBuckets(pool, service, chunk);
         // Written: count it as shared now (the next read-back replaces it with the stored total).
         for (const { check, bucket } of chunk) {
-          shared.get(check)?.addCounts('fine', bucket.start, bucket);
-          shared.get(check)?.addCounts('coarse', bucket.start, bucket);
+          const c = index.get(check);
+          if (c !== undefined) {
+            shared.addCounts(c, 'fine', bucket.start, bucket);
+            shared.addCounts(c, 'coarse', bucket.start, bucket);
+          }
           inflight.get(check)?.delete(bucket.start);
         }
       }
@@ -109,13 +113,18 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
     }
   }
 
+  function setShared(check: string, level: Level, start: number, counts: Counts): void {
+    const c = index.get(check);
+    if (c !== undefined) shared.setCounts(c, level, start, counts);
+  }
+
   async function readBack(): Promise<void> {
     const t = now();
     const fineSince = lastReadAt === null ? t - FINE_SPAN_MS : lastReadAt - REREAD_MS;
-    for (const row of await readBucketsSince(pool, service, fineSince, 'fine')) shared.get(row.check)?.setCounts('fine', row.start, row.counts);
+    for (const row of await readBucketsSince(pool, service, fineSince, 'fine')) setShared(row.check, 'fine', row.start, row.counts);
     // The current hour (and the last, near its end) is what other replicas still add to.
     const coarseSince = lastReadAt === null ? t - RETENTION_MS : Math.floor((lastReadAt - REREAD_MS) / COARSE_MS) * COARSE_MS;
-    for (const row of await readBucketsSince(pool, service, coarseSince, 'coarse')) shared.get(row.check)?.setCounts('coarse', row.start, row.counts);
+    for (const row of await readBucketsSince(pool, service, coarseSince, 'coarse')) setShared(row.check, 'coarse', row.start, row.counts);
     const incidents = (await readIncidents(pool, service, MAX_INCIDENTS)).filter((i) => known.has(i.check));
     log.replace(incidents);
     // Changes not written yet still count for what this process shows.
@@ -158,7 +167,8 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
   schedule(0);
 
   const sources = (check: string) => {
-    const s = shared.get(check);
+    const c = index.get(check);
+    const s = c === undefined ? undefined : shared.source(c);
     const p = pending.get(check);
     const f = inflight?.get(check);
     return [s, p, f].filter((x) => x !== undefined);
@@ -167,7 +177,8 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
   return {
     record(check, s) {
       pending.get(check)?.add(s.checkedAt, s.status);
-      samples.get(check)?.add(s.checkedAt, s.durationMs);
+      const c = index.get(check);
+      if (c !== undefined) samples.add(c, s.checkedAt, s.durationMs);
     },
     statusChanged(check, prev, next, at) {
       if (!known.has(check)) return;
@@ -180,7 +191,10 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
     uptime: (check) => readWindows(sources(check), now()).uptime,
     windows: (check) => readWindows(sources(check), now()),
     // Per process: each replica times its own probes.
-    latency: (check) => samples.get(check)?.percentiles(now()) ?? { p50: null, p95: null },
+    latency: (check) => {
+      const c = index.get(check);
+      return c === undefined ? { p50: null, p95: null } : samples.percentiles(c, now());
+    },
     buckets: (check, count, sizeMs) => readBuckets(sources(check), now(), count, sizeMs),
     incidents: (limit) => log.recent(limit),
     async close() {

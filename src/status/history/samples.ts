@@ -1,6 +1,7 @@
 /**
- * Raw latency samples for p50/p95: a fixed-size ring per check, so a fast
- * probe cannot grow it; samples older than the window are skipped at read.
+ * Raw latency samples for p50/p95: a fixed-size ring per check, all checks'
+ * rings in one arena, so a fast probe cannot grow it; samples older than the
+ * window are skipped at read.
  */
 import { DAY } from './types';
 import { roundMs } from '../../units';
@@ -10,30 +11,44 @@ export const MAX_SAMPLES = 500;
 /** Only samples this recent count, ms. */
 export const SAMPLE_WINDOW_MS = DAY;
 
-export class SampleRing {
+/** One ring of MAX_SAMPLES per check (by index), in arenas shared by every check. */
+export class SampleRings {
   // Float32: a latency needs no more than 7 significant digits.
-  private readonly values = new Float32Array(MAX_SAMPLES);
+  private readonly values: Float32Array;
   // Whole seconds since the epoch (fits a Uint32 until 2106): 2 KB per check less than ms in a Float64.
-  private readonly times = new Uint32Array(MAX_SAMPLES);
-  private next = 0;
-  private filled = 0;
+  private readonly times: Uint32Array;
+  private readonly next: Uint16Array;
+  private readonly filled: Uint16Array;
 
-  add(t: number, durationMs: number): void {
+  constructor(checks: number) {
+    this.values = new Float32Array(checks * MAX_SAMPLES);
+    this.times = new Uint32Array(checks * MAX_SAMPLES);
+    // Touched now, as the bucket arenas are: a full history's memory is resident from the start.
+    this.values.fill(0);
+    this.times.fill(0);
+    this.next = new Uint16Array(checks);
+    this.filled = new Uint16Array(checks);
+  }
+
+  add(c: number, t: number, durationMs: number): void {
     if (!Number.isFinite(durationMs) || durationMs < 0) return;
-    this.values[this.next] = durationMs;
-    this.times[this.next] = Math.floor(t / 1000);
-    this.next = (this.next + 1) % MAX_SAMPLES;
-    this.filled = Math.min(this.filled + 1, MAX_SAMPLES);
+    const at = c * MAX_SAMPLES + this.next[c]!;
+    this.values[at] = durationMs;
+    this.times[at] = Math.floor(t / 1000);
+    this.next[c] = (this.next[c]! + 1) % MAX_SAMPLES;
+    this.filled[c] = Math.min(this.filled[c]! + 1, MAX_SAMPLES);
   }
 
-  get size(): number {
-    return this.filled;
+  /** Samples check c holds. */
+  size(c: number): number {
+    return this.filled[c]!;
   }
 
-  /** p50 and p95 (nearest rank, ms, two decimals) of samples newer than now - window. */
-  percentiles(now: number): { p50: number | null; p95: number | null } {
+  /** p50 and p95 (nearest rank, ms, two decimals) of check c's samples newer than now - window. */
+  percentiles(c: number, now: number): { p50: number | null; p95: number | null } {
     const recent: number[] = [];
-    for (let i = 0; i < this.filled; i += 1) if (this.times[i]! * 1000 > now - SAMPLE_WINDOW_MS) recent.push(this.values[i]!);
+    const base = c * MAX_SAMPLES;
+    for (let i = base; i < base + this.filled[c]!; i += 1) if (this.times[i]! * 1000 > now - SAMPLE_WINDOW_MS) recent.push(this.values[i]!);
     if (recent.length === 0) return { p50: null, p95: null };
     recent.sort((a, b) => a - b);
     return { p50: rank(recent, 0.5), p95: rank(recent, 0.95) };
