@@ -3,11 +3,15 @@
  * global registry, so tests can build many apps in one process).
  * Per-check state gauges are filled at scrape time from the store's snapshot:
  * scraping is cheap and never probes, and staleness shows up as `unknown`.
+ * They are rendered as text cached per check state (check-families.ts), the
+ * per-request series are plain numbers (request-series.ts); the rest is
+ * prom-client.
  * Labels are bounded: check names and types come from config, never a URL,
  * host or error text.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { CHECK_STATUSES, type CheckState, type ProbeResult, type Snapshot } from '../types';
+import type { ProbeResult, Snapshot } from '../types';
+import { createCheckFamilies } from './check-families';
 import { createDependencyMetrics } from './dependency-metrics';
 import { type CounterSeries, FastCounter, FastHistogram, type HistogramSeries } from './request-series';
 import { registerProcessMetrics } from './process-metrics';
@@ -35,18 +39,6 @@ const REQUEST_LABELS = ['method', 'route', 'status_code'] as const;
 
 const STATE_VALUE: Readonly<Record<string, number>> = { ok: 1, degraded: 0.5, error: 0, unknown: 0 };
 
-interface BullmqQueueDetails {
-  counts?: Record<string, unknown>;
-  workers?: unknown;
-  oldest_waiting_age_s?: unknown;
-}
-
-function bullmqQueues(state: CheckState): Array<[string, BullmqQueueDetails]> {
-  if (state.type !== 'bullmq') return [];
-  const queues = (state.details as { queues?: Record<string, BullmqQueueDetails> }).queues;
-  return queues && typeof queues === 'object' ? Object.entries(queues) : [];
-}
-
 export interface ClusterGauges {
   readonly members: number;
   readonly storeUp: boolean;
@@ -60,33 +52,9 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
   registerProcessMetrics(registers, opts.cgroupRoot === undefined ? {} : { cgroupRoot: opts.cgroupRoot, procSelfCgroup: null });
   const dependencies = createDependencyMetrics(registers);
 
-  const checkUp = new Gauge({
-    name: 'health_check_up',
-    help: 'Whether the check is up (1 = ok or degraded, 0 = error or unknown).',
-    labelNames: ['check', 'type', 'critical'] as const,
-    registers,
-  });
-  const checkStatus = new Gauge({
-    name: 'health_check_status',
-    help: 'Current status of the check: 1 for the current state, 0 for the others.',
-    labelNames: ['check', 'type', 'status'] as const,
-    registers,
-  });
   const checkDuration = new Gauge({
     name: 'health_check_duration_seconds',
     help: 'Duration of the last probe, in seconds.',
-    labelNames: ['check', 'type'] as const,
-    registers,
-  });
-  const lastSuccess = new Gauge({
-    name: 'health_check_last_success_timestamp_seconds',
-    help: 'Unix time of the last successful (ok or degraded) probe.',
-    labelNames: ['check', 'type'] as const,
-    registers,
-  });
-  const failures = new Gauge({
-    name: 'health_check_consecutive_failures',
-    help: 'Consecutive failed probes.',
     labelNames: ['check', 'type'] as const,
     registers,
   });
@@ -99,24 +67,6 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
   const overall = new Gauge({
     name: 'health_status',
     help: 'Overall health: 1 ok, 0.5 degraded, 0 error.',
-    registers,
-  });
-  const queueJobs = new Gauge({
-    name: 'health_bullmq_queue_jobs',
-    help: 'Jobs in a BullMQ queue, by state.',
-    labelNames: ['check', 'queue', 'state'] as const,
-    registers,
-  });
-  const queueWorkers = new Gauge({
-    name: 'health_bullmq_queue_workers',
-    help: 'Workers connected to a BullMQ queue.',
-    labelNames: ['check', 'queue'] as const,
-    registers,
-  });
-  const queueOldest = new Gauge({
-    name: 'health_bullmq_queue_oldest_waiting_age_seconds',
-    help: 'Age of the oldest waiting job in a BullMQ queue, in seconds (0 when none waits).',
-    labelNames: ['check', 'queue'] as const,
     registers,
   });
   // The five per-request series are plain numbers (request-series.ts): prom-client's children re-hash their labels per call.
@@ -164,14 +114,6 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     },
   });
 
-  // Heartbeats (CONTRACT §4.5): when the last ping of any kind arrived, from the served details.
-  const heartbeatLastPing = new Gauge({
-    name: 'health_heartbeat_last_ping_timestamp_seconds',
-    help: 'Unix time of the last ping a heartbeat check received (any kind: success, start, fail).',
-    labelNames: ['check'] as const,
-    registers,
-  });
-
   // Notifications (CONTRACT §5.7): the notifier's name only, never its URL.
   const notifications = new Counter({
     name: 'health_notifications_total',
@@ -186,13 +128,6 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     registers,
   });
 
-  // CONTRACT §5.8: 1 while a maintenance window (one-off or recurring) covers the check.
-  const inMaintenance = new Gauge({
-    name: 'health_check_in_maintenance',
-    help: 'Whether the check is inside a maintenance window (1) or not (0).',
-    labelNames: ['check'] as const,
-    registers,
-  });
   // Cluster (CONTRACT §4.5): exported only by a replica in a cluster.
   const clusterGauges = opts.cluster;
   if (clusterGauges) {
@@ -206,41 +141,20 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
   // Snapshot-derived gauges are refreshed right before each scrape is rendered
   // (not in a collect() hook: prom-client reads metrics in registration order,
   // so a hook on one metric would leave the ones before it a scrape behind).
-  const refreshFromSnapshot = () => {
-    const snap = opts.snapshot();
+  const refreshFromSnapshot = (snap: Snapshot) => {
     configured.set(snap.checks.length);
     overall.set(STATE_VALUE[snap.status] ?? 0);
     dependencies.refresh(snap.checks);
-    checkUp.reset();
-    checkStatus.reset();
-    queueJobs.reset();
-    queueWorkers.reset();
-    queueOldest.reset();
-    heartbeatLastPing.reset();
-    for (const c of snap.checks) {
-      const lastPing = c.type === 'heartbeat' ? Date.parse(String(c.details.last_ping_at ?? '')) : NaN;
-      if (Number.isFinite(lastPing)) heartbeatLastPing.set({ check: c.name }, lastPing / 1000);
-      const up = c.status === 'ok' || c.status === 'degraded' ? 1 : 0;
-      checkUp.set({ check: c.name, type: c.type, critical: String(c.critical) }, up);
-      for (const s of CHECK_STATUSES) checkStatus.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);
-      failures.set({ check: c.name, type: c.type }, c.consecutiveFailures);
-      if (opts.inMaintenance) inMaintenance.set({ check: c.name }, opts.inMaintenance(c.name) ? 1 : 0);
-      if (c.lastSuccessAt !== null) lastSuccess.set({ check: c.name, type: c.type }, c.lastSuccessAt / 1000);
-      for (const [queue, q] of bullmqQueues(c)) {
-        for (const [state, n] of Object.entries(q.counts ?? {})) {
-          if (typeof n === 'number') queueJobs.set({ check: c.name, queue, state }, n);
-        }
-        if (typeof q.workers === 'number') queueWorkers.set({ check: c.name, queue }, q.workers);
-        queueOldest.set({ check: c.name, queue }, typeof q.oldest_waiting_age_s === 'number' ? q.oldest_waiting_age_s : 0);
-      }
-    }
   };
+  // Per-check gauges (up, status, failures, last success, heartbeats, queues, maintenance): cached text per state.
+  const perCheck = createCheckFamilies({ inMaintenance: opts.inMaintenance });
 
   return {
     registry,
-    render() {
-      refreshFromSnapshot();
-      return registry.metrics();
+    async render() {
+      const snap = opts.snapshot();
+      refreshFromSnapshot(snap);
+      return (await registry.metrics()) + perCheck.render(snap.checks);
     },
     observeProbe(name, type, result) {
       runs.inc({ check: name, type, result: result.status, reason: result.errorKind ?? 'none' });
