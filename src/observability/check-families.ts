@@ -52,6 +52,12 @@ const FAMILIES: readonly Family[] = [
     lines: (c, n) => CHECK_STATUSES.map((s) => `health_check_status{check="${n}",type="${label(c.type)}",status="${s}"} ${s === c.status ? 1 : 0}\n`).join(''),
   },
   {
+    // The served state's last probe: in a cluster, whichever member probed it.
+    name: 'health_check_duration_seconds',
+    help: 'Duration of the last probe, in seconds.',
+    lines: (c, n) => (c.durationMs === null ? '' : `health_check_duration_seconds{check="${n}",type="${label(c.type)}"} ${value(c.durationMs / 1000)}\n`),
+  },
+  {
     name: 'health_check_last_success_timestamp_seconds',
     help: 'Unix time of the last successful (ok or degraded) probe.',
     lines: (c, n) => (c.lastSuccessAt === null ? '' : `health_check_last_success_timestamp_seconds{check="${n}",type="${label(c.type)}"} ${value(c.lastSuccessAt / 1000)}\n`),
@@ -141,4 +147,28 @@ export function createCheckFamilies(opts: { inMaintenance?: ((check: string) => 
       return text;
     },
   };
+}
+
+/**
+ * `health_check_runs_total`, counted per probe of this process and rendered
+ * as text: one series per check, result and reason, its labels rendered
+ * once, an increment a map lookup (prom-client hashed four labels per probe
+ * and formatted every series again at each scrape).
+ */
+export class ProbeRuns {
+  private readonly series = new Map<string, { readonly labels: string; value: number }>();
+  inc(check: string, type: string, result: string, reason: string): void {
+    const key = `${check}\u0000${result}\u0000${reason}`;
+    let s = this.series.get(key);
+    if (s === undefined) {
+      s = { labels: `check="${label(check)}",type="${label(type)}",result="${label(result)}",reason="${label(reason)}"`, value: 0 };
+      this.series.set(key, s);
+    }
+    s.value++;
+  }
+  render(): string {
+    let text = '\n# HELP health_check_runs_total Probes run, by result and failure reason (an error_kind, or none).\n# TYPE health_check_runs_total counter\n';
+    for (const s of this.series.values()) text += `health_check_runs_total{${s.labels}} ${s.value}\n`;
+    return text;
+  }
 }

@@ -11,7 +11,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProbeResult, Snapshot } from '../types';
-import { createCheckFamilies } from './check-families';
+import { createCheckFamilies, ProbeRuns } from './check-families';
 import { createDependencyMetrics } from './dependency-metrics';
 import { type CounterSeries, FastCounter, FastHistogram, type HistogramSeries } from './request-series';
 import { registerProcessMetrics } from './process-metrics';
@@ -52,18 +52,7 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
   registerProcessMetrics(registers, opts.cgroupRoot === undefined ? {} : { cgroupRoot: opts.cgroupRoot, procSelfCgroup: null });
   const dependencies = createDependencyMetrics(registers);
 
-  const checkDuration = new Gauge({
-    name: 'health_check_duration_seconds',
-    help: 'Duration of the last probe, in seconds.',
-    labelNames: ['check', 'type'] as const,
-    registers,
-  });
-  const runs = new Counter({
-    name: 'health_check_runs_total',
-    help: 'Probes run, by result and failure reason (an error_kind, or none).',
-    labelNames: ['check', 'type', 'result', 'reason'] as const,
-    registers,
-  });
+  const runs = new ProbeRuns();
   const overall = new Gauge({
     name: 'health_status',
     help: 'Overall health: 1 ok, 0.5 degraded, 0 error.',
@@ -146,7 +135,7 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     overall.set(STATE_VALUE[snap.status] ?? 0);
     dependencies.refresh(snap.checks);
   };
-  // Per-check gauges (up, status, failures, last success, heartbeats, queues, maintenance): cached text per state.
+  // Per-check gauges (up, status, duration, failures, last success, heartbeats, queues, maintenance): cached text per state.
   const perCheck = createCheckFamilies({ inMaintenance: opts.inMaintenance });
 
   return {
@@ -154,11 +143,10 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     async render() {
       const snap = opts.snapshot();
       refreshFromSnapshot(snap);
-      return (await registry.metrics()) + perCheck.render(snap.checks);
+      return (await registry.metrics()) + perCheck.render(snap.checks) + runs.render();
     },
     observeProbe(name, type, result) {
-      runs.inc({ check: name, type, result: result.status, reason: result.errorKind ?? 'none' });
-      checkDuration.set({ check: name, type }, result.durationMs / 1000);
+      runs.inc(name, type, result.status, result.errorKind ?? 'none');
       dependencies.observeProbe(name, type, result);
     },
     requestStarted() {

@@ -4,8 +4,8 @@
  * prom-client code they replaced, fed the same states.
  */
 import t from 'tap';
-import { Gauge, Registry } from 'prom-client';
-import { createCheckFamilies } from '../../src/observability/check-families';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { createCheckFamilies, ProbeRuns } from '../../src/observability/check-families';
 import { CHECK_STATUSES, type CheckState } from '../../src/types';
 import { state } from '../support/states';
 
@@ -27,6 +27,7 @@ async function reference(checks: readonly CheckState[], inMaintenance: (c: strin
   const registers = [registry];
   const up = new Gauge({ name: 'health_check_up', help: 'Whether the check is up (1 = ok or degraded, 0 = error or unknown).', labelNames: ['check', 'type', 'critical'], registers });
   const status = new Gauge({ name: 'health_check_status', help: 'Current status of the check: 1 for the current state, 0 for the others.', labelNames: ['check', 'type', 'status'], registers });
+  const duration = new Gauge({ name: 'health_check_duration_seconds', help: 'Duration of the last probe, in seconds.', labelNames: ['check', 'type'], registers });
   const lastSuccess = new Gauge({ name: 'health_check_last_success_timestamp_seconds', help: 'Unix time of the last successful (ok or degraded) probe.', labelNames: ['check', 'type'], registers });
   const failures = new Gauge({ name: 'health_check_consecutive_failures', help: 'Consecutive failed probes.', labelNames: ['check', 'type'], registers });
   const jobs = new Gauge({ name: 'health_bullmq_queue_jobs', help: 'Jobs in a BullMQ queue, by state.', labelNames: ['check', 'queue', 'state'], registers });
@@ -37,6 +38,7 @@ async function reference(checks: readonly CheckState[], inMaintenance: (c: strin
   for (const c of checks) {
     up.set({ check: c.name, type: c.type, critical: String(c.critical) }, c.status === 'ok' || c.status === 'degraded' ? 1 : 0);
     for (const s of CHECK_STATUSES) status.set({ check: c.name, type: c.type, status: s }, s === c.status ? 1 : 0);
+    if (c.durationMs !== null) duration.set({ check: c.name, type: c.type }, c.durationMs / 1000);
     if (c.lastSuccessAt !== null) lastSuccess.set({ check: c.name, type: c.type }, c.lastSuccessAt / 1000);
     failures.set({ check: c.name, type: c.type }, c.consecutiveFailures);
     const queues = c.type === 'bullmq' ? Object.entries((c.details as { queues: Record<string, any> }).queues) : [];
@@ -88,4 +90,22 @@ t.test('a check is rendered again only when its state object changes; maintenanc
   t.match(moved, /health_check_status\{check="database",type="postgres",status="error"\} 1\n/);
   inWindow = true;
   t.match(fam.render(checks), /health_check_in_maintenance\{check="api"\} 1\n/, 'a window that opens shows with no state changed');
+});
+
+t.test('probe runs read as a prom-client Counter fed the same probes', async (t) => {
+  const registry = new Registry();
+  const reference = new Counter({ name: 'health_check_runs_total', help: 'Probes run, by result and failure reason (an error_kind, or none).', labelNames: ['check', 'type', 'result', 'reason'], registers: [registry] });
+  const runs = new ProbeRuns();
+  const probes = [
+    ['db', 'postgres', 'ok', 'none'],
+    ['db', 'postgres', 'error', 'timeout'],
+    ['db', 'postgres', 'ok', 'none'],
+    ['cache', 'redis', 'degraded', 'none'],
+  ] as const;
+  for (const [check, type, result, reason] of probes) {
+    runs.inc(check, type, result, reason);
+    reference.inc({ check, type, result, reason });
+  }
+  t.same(families(runs.render()).get('health_check_runs_total'), families(await registry.metrics()).get('health_check_runs_total'));
+  t.match(runs.render(), /\nhealth_check_runs_total\{check="db",type="postgres",result="ok",reason="none"\} 2\n/);
 });

@@ -35,8 +35,8 @@ t.test('bullmq details become queue gauges; a queue that disappears is dropped',
   t.notMatch(await metrics.render(), /queue="emails"/);
 });
 
-t.test('probe runs are counted by result and reason', async (t) => {
-  const metrics = createMetrics({ snapshot: () => snapshot('ok', []), defaultMetrics: false });
+t.test('probe runs are counted by result and reason; the duration is the served state\'s', async (t) => {
+  const metrics = createMetrics({ snapshot: () => snapshot('ok', [state('db', 'error', { durationMs: 1500 })]), defaultMetrics: false });
   const r = { status: 'error', error: 'x', errorKind: 'timeout', details: {}, durationMs: 1500, checkedAt: 0 } as const;
   metrics.observeProbe('db', 'postgres', r);
   metrics.observeProbe('db', 'postgres', r);
