@@ -138,6 +138,8 @@ t.test('the token never appears in a log line, response, metric or validate outp
   bodies.push(await (await fetch(`${s.base}/api/status`)).text());
   bodies.push(await (await fetch(`${s.base}/api/health`)).text());
   t.match(bodies.at(-3), /health_heartbeat_last_ping_timestamp_seconds\{check="job"\} \d+/, 'the last-ping gauge is exported');
+  // Access lines reach stdout in batches (at most 250 ms later): wait for them before the SIGKILL.
+  await eventually(() => s.proc.stdout().includes('/api/health/heartbeats/:name'), 'the access lines are written', 5_000, 50);
   await s.stop();
   const logs = s.proc.stdout() + s.proc.stderr();
   t.ok(logs.includes('heartbeat ping refused'), 'refused pings are logged');
