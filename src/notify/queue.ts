@@ -71,14 +71,16 @@ export function createDeliveryQueue(opts: QueueOptions): DeliveryQueue {
   };
 
   async function attempt(d: Delivery): Promise<Attempt> {
+    // The timeout is a timer of ours, and the combined signal is held until the attempt settles:
+    // undici follows a request's signal through a weak reference (nodejs/node#55428), so a signal
+    // nothing else holds can be collected under GC pressure, and its abort then never reaches the
+    // request: an attempt against a receiver that never answers hung instead of timing out (seen
+    // once in CI, on a loaded machine).
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), tuning.timeoutMs);
+    const signal = AbortSignal.any([timeout.signal, closing.signal]);
     try {
-      const res = await fetch(d.url, {
-        method: 'POST',
-        headers: d.headers,
-        body: d.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(tuning.timeoutMs), closing.signal]),
-      });
+      const res = await fetch(d.url, { method: 'POST', headers: d.headers, body: d.body, redirect: 'manual', signal });
       // Free the socket; receivers' answers are not ours to read (nor to log).
       await res.body?.cancel().catch(() => {});
       if (res.status >= 200 && res.status < 300) return { kind: 'sent', status: res.status };
@@ -86,9 +88,11 @@ export function createDeliveryQueue(opts: QueueOptions): DeliveryQueue {
         return { kind: 'retry', status: res.status, afterMs: retryAfterMs(res.headers.get('retry-after')), reason: `status ${res.status}` };
       }
       return { kind: 'final', status: res.status };
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
-      return { kind: 'retry', reason: timedOut ? `timed out after ${tuning.timeoutMs} ms` : 'network error' };
+    } catch {
+      return { kind: 'retry', reason: timeout.signal.aborted && !closing.signal.aborted ? `timed out after ${tuning.timeoutMs} ms` : 'network error' };
+    } finally {
+      clearTimeout(timer);
+      void signal;
     }
   }
 
