@@ -8,7 +8,7 @@ import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorCode, sendError } from './errors';
 import { requestIdOf } from './request-id';
-import { deferredChildLogger } from '../observability/request-logger';
+import { deferredChildLogger } from '../observability/lazy-child';
 
 /** A whole request (headers and body) must arrive within this, in ms. */
 const REQUEST_TIMEOUT_MS = 10_000;

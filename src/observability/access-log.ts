@@ -62,21 +62,18 @@ function atExit(flush: () => void): void {
   exitFlushes.add(flush);
 }
 
-/** Called by createLogger: lines go to the logger's own stream, at the logger's current level. */
-export function registerAccessLog(
-  logger: Logger,
-  base: { service: string; environment: string },
-  clean: (s: string) => string,
-  opts: { batch: boolean } = { batch: false },
-): void {
-  const stream = (logger as unknown as Record<symbol, { write(s: string): unknown; flushSync?(): void; sync?: boolean }>)[pino.symbols.streamSym];
-  if (!stream) return;
-  // Batched (the process's stdout): lines are handed to the stream 32 KB at a time, or 250 ms
-  // after the first of them, because each hand-off costs more than a line: sonic-boom measures
-  // the UTF-8 length of its whole pending buffer on every write (a line per write scanned up to
-  // 32 KB each time), and each write to stdout costs about 28 µs of CPU here. A line may thus
-  // reach stdout after a pino line written later; every line carries its own timestamp.
-  // What is held is handed on before the process exits.
+type Stream = { write(s: string): unknown; flushSync?(): void; sync?: boolean };
+
+/**
+ * The process's stdout, 32 KB at a time or 250 ms after the first line held,
+ * because each hand-off costs more than a line: sonic-boom measures the UTF-8
+ * length of its whole pending buffer on every write (a line per write scanned
+ * up to 32 KB each time), and each write to stdout costs about 28 µs of CPU
+ * here. A line may thus reach stdout after a pino line written later; every
+ * line carries its own timestamp. What is held is handed on before the
+ * process exits.
+ */
+function batched(stream: Stream): { write(line: string): void } {
   let batch = '';
   let timer: NodeJS.Timeout | null = null;
   const flush = () => {
@@ -87,18 +84,38 @@ export function registerAccessLog(
     batch = '';
     stream.write(lines);
   };
-  if (opts.batch) {
-    atExit(() => {
-      // At exit an asynchronous write would never run: sonic-boom writes synchronously from here on.
-      if ('sync' in stream) stream.sync = true;
-      try {
-        flush();
-        stream.flushSync?.();
-      } catch {
-        // Nothing more can be done for a stream that cannot be written at exit (a closed pipe).
+  atExit(() => {
+    // At exit an asynchronous write would never run: sonic-boom writes synchronously from here on.
+    if ('sync' in stream) stream.sync = true;
+    try {
+      flush();
+      stream.flushSync?.();
+    } catch {
+      // Nothing more can be done for a stream that cannot be written at exit (a closed pipe).
+    }
+  });
+  return {
+    write(line) {
+      batch += line;
+      if (batch.length >= BATCH_CHARS) flush();
+      else if (timer === null) {
+        timer = setTimeout(flush, BATCH_MS);
+        timer.unref();
       }
-    });
-  }
+    },
+  };
+}
+
+/** Called by createLogger: lines go to the logger's own stream, at the logger's current level. */
+export function registerAccessLog(
+  logger: Logger,
+  base: { service: string; environment: string },
+  clean: (s: string) => string,
+  opts: { batch: boolean } = { batch: false },
+): void {
+  const stream = (logger as unknown as Record<symbol, Stream>)[pino.symbols.streamSym];
+  if (!stream) return;
+  const out = opts.batch ? batched(stream) : stream;
   const fixed = `"service":${JSON.stringify(base.service)},"environment":${JSON.stringify(base.environment)},"message":"request completed"`;
   const agents = new Map<string, string>();
   const agent = (ua: string): string => {
@@ -120,16 +137,7 @@ export function registerAccessLog(
     if (e.url !== e.route) line += `,"url":${JSON.stringify(clean(e.url.slice(0, MAX_TEXT)))}`;
     if (e.userAgent !== undefined) line += `,"user_agent":${agent(e.userAgent)}`;
     if (e.aborted) line += ',"aborted":true';
-    if (!opts.batch) {
-      stream.write(line + '}}\n');
-      return;
-    }
-    batch += line + '}}\n';
-    if (batch.length >= BATCH_CHARS) flush();
-    else if (timer === null) {
-      timer = setTimeout(flush, BATCH_MS);
-      timer.unref();
-    }
+    out.write(line + '}}\n');
   };
   WRITERS.set(logger, Object.assign(write, { enabled }));
 }

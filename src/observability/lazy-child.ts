@@ -7,6 +7,7 @@
  * parent and bindings until a line at an enabled level is written, so what
  * each line says is unchanged.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, Logger as PinoLogger } from 'pino';
 import type { Logger } from '../types';
 
@@ -67,4 +68,10 @@ class LazyChild {
 /** `parent.child(bindings)`, made when it first writes a line (or is asked for a child or a level change). */
 export function lazyChild(parent: Logger, bindings: Bindings): Logger {
   return new LazyChild(parent as unknown as PinoLogger, bindings) as unknown as Logger;
+}
+
+/** Fastify's `childLoggerFactory` (the request's logger): a route with its own level or serializers gets its child at once. */
+export function deferredChildLogger(logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+  if (opts.level !== undefined || opts.serializers !== undefined) return logger.child(bindings, opts);
+  return lazyChild(logger, bindings);
 }

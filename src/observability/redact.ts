@@ -13,11 +13,10 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** user:password@ in anything URL-like (also when the URL does not parse). */
-// The password runs to the LAST @ before the path: a raw @ inside it must not leak its tail.
 /**
- * user:password@ in any scheme's URL (the masker and the scrubber share it). The password may
- * itself hold '@' (people do not always percent-encode), so it runs to the last '@' before the path.
+ * user:password@ in any scheme's URL, also one that does not parse (the masker and the scrubber
+ * share it). The password may itself hold '@' (people do not always percent-encode), so it runs to
+ * the last '@' before the path: a raw @ inside it must not leak its tail.
  */
 export const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/]*)@/gi;
 

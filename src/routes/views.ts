@@ -77,18 +77,18 @@ function prepare(body: Record<string, unknown>, indent?: number, extra: string |
   const at = text.lastIndexOf(JSON.stringify(TIMESTAMP_MARK));
   const head = text.slice(0, at);
   const rest = text.slice(at + JSON.stringify(TIMESTAMP_MARK).length, -1);
-  const encoded = typeof extra === 'string' ? null : extra;
-  const tail = encoded ? '}' : `${rest}${extra}}`;
-  let ends: [Buffer, Buffer, Buffer] | null = null;
+  // One form for both kinds of extra: encoded parts for parts(), text (joined once, on first use) for render().
+  const extraParts = typeof extra === 'string' ? (extra === '' ? [] : [Buffer.from(extra)]) : extra;
+  let extraText = typeof extra === 'string' ? extra : null;
+  let ends: [Buffer, Buffer] | null = null;
   return {
-    render: (now) => `${head}"${isoAt(now.getTime())}"${encoded ? `${rest}${Buffer.concat(encoded).toString()}` : ''}${tail}`,
+    render: (now) => `${head}"${isoAt(now.getTime())}"${rest}${(extraText ??= Buffer.concat(extraParts).toString())}}`,
     bytes(now) {
       return Buffer.concat(this.parts(now));
     },
     parts(now) {
-      ends ??= [Buffer.from(`${head}"`), Buffer.from(`"${encoded ? rest : tail}`), Buffer.from(encoded ? tail : '')];
-      const stamp = Buffer.from(isoAt(now.getTime()), 'latin1');
-      return encoded ? [ends[0], stamp, ends[1], ...encoded, ends[2]] : [ends[0], stamp, ends[1]];
+      ends ??= [Buffer.from(`${head}"`), Buffer.from(`"${rest}`)];
+      return [ends[0], Buffer.from(isoAt(now.getTime()), 'latin1'), ends[1], ...extraParts, CLOSE];
     },
   };
 }

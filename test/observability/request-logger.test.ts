@@ -1,11 +1,11 @@
 /**
- * A request's logger is made only when it writes (request-logger.ts): what it
+ * A request's logger is made only when it writes (lazy-child.ts): what it
  * writes must be exactly what Fastify's own per-request child would write.
  */
 import t from 'tap';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '../../src/observability/logging';
-import { deferredChildLogger } from '../../src/observability/request-logger';
+import { deferredChildLogger } from '../../src/observability/lazy-child';
 
 function capture(level: string) {
   let raw = '';

@@ -31,7 +31,7 @@ export function createMemoryHistory(checks: readonly string[], opts: MemoryHisto
   const now = opts.now ?? Date.now;
   const index = new Map(checks.map((c, i) => [c, i]));
   const rings = new BucketRings(checks.length);
-  const samples = new SampleRings(checks.length);
+  const samples = new SampleRings(checks);
   const log = new IncidentLog();
   const ringsOf = (check: string) => {
     const i = index.get(check);
@@ -43,7 +43,7 @@ export function createMemoryHistory(checks: readonly string[], opts: MemoryHisto
       const i = index.get(check);
       if (i === undefined) return;
       rings.add(i, s.checkedAt, s.status);
-      samples.add(i, s.checkedAt, s.durationMs);
+      samples.add(check, s.checkedAt, s.durationMs);
     },
     statusChanged(check, prev, next, at) {
       if (!index.has(check)) return;
@@ -52,20 +52,13 @@ export function createMemoryHistory(checks: readonly string[], opts: MemoryHisto
     },
     uptime: (check) => readWindows(ringsOf(check), now()).uptime,
     windows: (check) => readWindows(ringsOf(check), now()),
-    latency: (check) => {
-      const i = index.get(check);
-      return i === undefined ? { p50: null, p95: null } : samples.percentiles(i, now());
-    },
+    latency: (check) => samples.percentiles(check, now()),
     buckets: (check, count, sizeMs) => readBuckets(ringsOf(check), now(), count, sizeMs),
     incidents: (limit) => log.recent(limit),
     footprint() {
       let buckets = 0;
-      let held = 0;
-      for (const i of index.values()) {
-        buckets += rings.size(i);
-        held += samples.size(i);
-      }
-      return { buckets, samples: held, incidents: log.size };
+      for (const i of index.values()) buckets += rings.size(i);
+      return { buckets, samples: samples.size(), incidents: log.size };
     },
     async close() {},
   };

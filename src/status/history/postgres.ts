@@ -47,7 +47,7 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
   const shared = new BucketRings(opts.checks.length);
   let pending = new Map(opts.checks.map((c) => [c, new PendingBuckets()]));
   let inflight: Map<string, PendingBuckets> | null = null;
-  const samples = new SampleRings(opts.checks.length);
+  const samples = new SampleRings(opts.checks);
   const log = new IncidentLog();
   let ops: IncidentOp[] = [];
 
@@ -177,8 +177,7 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
   return {
     record(check, s) {
       pending.get(check)?.add(s.checkedAt, s.status);
-      const c = index.get(check);
-      if (c !== undefined) samples.add(c, s.checkedAt, s.durationMs);
+      samples.add(check, s.checkedAt, s.durationMs);
     },
     statusChanged(check, prev, next, at) {
       if (!known.has(check)) return;
@@ -191,10 +190,7 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
     uptime: (check) => readWindows(sources(check), now()).uptime,
     windows: (check) => readWindows(sources(check), now()),
     // Per process: each replica times its own probes.
-    latency: (check) => {
-      const c = index.get(check);
-      return c === undefined ? { p50: null, p95: null } : samples.percentiles(c, now());
-    },
+    latency: (check) => samples.percentiles(check, now()),
     buckets: (check, count, sizeMs) => readBuckets(sources(check), now(), count, sizeMs),
     incidents: (limit) => log.recent(limit),
     async close() {

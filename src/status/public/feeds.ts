@@ -18,7 +18,6 @@ import { esc } from '../page/render';
 /** Entries per feed. */
 const FEED_LIMIT = 50;
 
-
 const WORDS: Readonly<Record<string, string>> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
 
 export interface FeedInput {
