@@ -7,7 +7,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { HealthContext } from './context';
 import { createHistory, feedHistory } from './status/history';
-import { installErrorHandling, installPressure, installRequestHooks } from './http/hooks';
+import { installErrorHandling, installPressure } from './http/hooks';
+import { RequestLifecycle } from './http/request-lifecycle';
 import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
 import { accessLogFor } from './observability/access-log';
@@ -50,13 +51,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       level: process.env.LOG_LEVEL,
       scrub,
     });
-  const app = Fastify(serverOptions(logger as FastifyBaseLogger));
+  const log = logger as FastifyBaseLogger;
 
-  const cluster = config.cluster ? createCluster(config, { logger: app.log }) : null;
-  const pings = createPingStore(config, app.log);
-  const probing = createProbing(config.checks, app.log, { cluster, heartbeats: pings });
+  const cluster = config.cluster ? createCluster(config, { logger: log }) : null;
+  const pings = createPingStore(config, log);
+  const probing = createProbing(config.checks, log, { cluster, heartbeats: pings });
   const { store, scheduler } = probing;
-  const operator = createOperator(config, { logger: app.log });
+  const operator = createOperator(config, { logger: log });
   const metrics = createMetrics({
     snapshot: () => store.snapshot(),
     defaultMetrics: deps.defaultMetrics,
@@ -65,18 +66,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     cgroupRoot: deps.cgroupRoot,
   });
   store.onResult((name, result, state) => metrics.observeProbe(name, state.type, result));
-  logStatusChanges(store, app.log);
-  const history = createHistory(config, { logger: app.log });
+  logStatusChanges(store, log);
+  const history = createHistory(config, { logger: log });
   // Maintenance windows count neither for nor against uptime.
   feedHistory(store, history, { inMaintenance: (check, at) => operator.inMaintenance(check, at) });
 
-  const notifications = createNotifications(config, { store, logger: app.log, metrics, operator });
+  const notifications = createNotifications(config, { store, logger: log, metrics, operator });
 
+  const probePaths = new Set<string>();
+  const app = Fastify(serverOptions(log, new RequestLifecycle({ metrics, probePaths, accessLog: accessLogFor(logger) })));
   const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator, cluster };
   app.decorate('health', ctx);
 
-  const probePaths = new Set<string>();
-  installRequestHooks(app, { metrics, probePaths, accessLog: accessLogFor(logger) });
   await installPressure(app, config.pressure, metrics);
   installErrorHandling(app);
   const routeOpts = { ctx, probePaths };

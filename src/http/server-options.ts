@@ -3,12 +3,13 @@
  * timeouts, and the one JSON error shape for what Node's parser and Fastify's
  * router reject on their own.
  */
-import { LogController, type FastifyBaseLogger, type FastifyHttpOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyHttpOptions } from 'fastify';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorCode, sendError } from './errors';
 import { requestIdOf } from './request-id';
 import { deferredChildLogger } from '../observability/lazy-child';
+import type { RequestLifecycle } from './request-lifecycle';
 
 /** A whole request (headers and body) must arrive within this, in ms. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -39,11 +40,11 @@ function answerClientError(err: Error & { code?: string }, socket: Socket): void
 }
 
 /** Fastify options for a public health service: small bodies, bounded waits, no raw errors. */
-export function serverOptions(logger: FastifyBaseLogger): FastifyHttpOptions<Server, FastifyBaseLogger> {
+export function serverOptions(logger: FastifyBaseLogger, lifecycle: RequestLifecycle): FastifyHttpOptions<Server, FastifyBaseLogger> {
   return {
     loggerInstance: logger,
-    // Access logs are ours (http/hooks.ts): probe paths at DEBUG, in the contract's shape.
-    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    // Headers, metrics and access lines of every request (probe paths at DEBUG, in the contract's shape).
+    logController: lifecycle,
     genReqId: requestIdOf,
     // A request's own logger is made when it first writes a line: most requests write none.
     childLoggerFactory: deferredChildLogger,
@@ -61,6 +62,8 @@ export function serverOptions(logger: FastifyBaseLogger): FastifyHttpOptions<Ser
       reply.header('x-request-id', req.id).header('cache-control', 'no-store');
       // Fastify's own messages quote the raw path back; ours do not.
       sendError(reply, status, FRAMEWORK_MESSAGES[err.code] ?? errorCode(status));
+      // The router failed before Fastify set up its end-of-response report: this answer is the end.
+      lifecycle.requestCompleted(null, req, reply);
     },
     clientErrorHandler: answerClientError,
   };

@@ -86,7 +86,7 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     count: CounterSeries;
     status: CounterSeries;
   }
-  const requestChildren = new Map<string, RequestChildren>();
+  const requestChildren = new Map<string, Map<string, Map<number, RequestChildren>>>();
   const shed = new Counter({
     name: 'http_requests_shed_total',
     help: 'Requests answered 503 by load shedding, by the limit that was over (the 503s of health routes are not shedding).',
@@ -154,9 +154,13 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
     },
     requestFinished(method, route, statusCode, seconds, requestBytes, responseBytes) {
       inFlight--;
-      // Routes and codes are few: each combination's five series are found once, then kept.
-      const key = `${method} ${statusCode} ${route}`;
-      let child = requestChildren.get(key);
+      // Routes and codes are few: each combination's five series are found once, then kept,
+      // by route, method and code in turn (no key string to build and hash per request).
+      let byMethod = requestChildren.get(route);
+      if (!byMethod) requestChildren.set(route, (byMethod = new Map()));
+      let byStatus = byMethod.get(method);
+      if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+      let child = byStatus.get(statusCode);
       if (!child) {
         const labels = { method, route, status_code: String(statusCode) };
         child = {
@@ -167,7 +171,7 @@ export function createMetrics(opts: { snapshot: () => Snapshot; defaultMetrics?:
           count: requests.child(labels),
           status: statusCodes.child(labels),
         };
-        requestChildren.set(key, child);
+        byStatus.set(statusCode, child);
       }
       child.duration.observe(seconds);
       child.requestSize.observe(requestBytes);

@@ -86,3 +86,29 @@ t.test('the access log says a stream was aborted, once, at DEBUG like every stat
   t.equal(lines[0]!.level, 'DEBUG', 'status-page requests log below INFO (issue 8)');
   t.match(lines[0]!.context, { method: 'GET', route: '/api/status/stream', status_code: 200, url: '/api/status/stream?x=1', aborted: true });
 });
+
+t.test('a URL the router rejects is counted and logged once, as answered, on a connection that stays open', async (t) => {
+  const { svc, port, scrape } = await listen(t);
+  const agent = new http.Agent({ keepAlive: true });
+  t.teardown(() => agent.destroy());
+  const { status, headers } = await new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/api/health/%zz', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+      })
+      .on('error', reject);
+  });
+  t.equal(status, 400);
+  t.match(headers, { 'cache-control': 'no-store', 'x-request-id': /^[0-9a-f-]{36}$/ });
+  const text = await scrape();
+  t.equal(sample(text, /^http_requests_in_progress (\S+)$/m), 1, 'only the scrape: the rejected request ended while its connection is open');
+  t.equal(sample(text, /^http_requests_total\{method="GET",route="unmatched",status_code="400"\} (\S+)$/m), 1, 'counted under its answer');
+  const lines = await eventually(() => {
+    const found = svc.logs().filter((l) => l.message === 'request completed' && (l.context as { status_code?: number }).status_code === 400);
+    return found.length > 0 ? found : undefined;
+  }, 'the access line');
+  t.match(lines[0]!.context, { route: 'unmatched', status_code: 400 });
+  t.equal(lines.length, 1, 'once');
+  t.notOk((lines[0]!.context as { aborted?: boolean }).aborted, 'not as aborted');
+});
