@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '../context';
 import { bearerAuth } from '../http/auth';
+import { corsFor } from '../http/cors';
 import { errorSchema, sendError } from '../http/errors';
 import type { OperatorService } from '../status/operator';
 import { incidentListSchema, incidentSchema, windowListSchema, windowSchema } from '../status/operator/schemas';
@@ -47,6 +48,8 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
   const known = new Set(config.checks.map((c) => c.name));
   const hidden = new Set(config.statusPage.hidden);
   const write = { onRequest: adminGuard(config.server.adminToken), bodyLimit: BODY_LIMIT };
+  // The public reads are part of the status page's API: a widget on corsOrigins may read them too.
+  const cors = corsFor(config.server.corsOrigins);
 
   // A write that storage did not take is the caller's to retry: say so, never a bare 500.
   const durable = async <T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> => {
@@ -81,6 +84,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
   );
 
   app.get(ADMIN_PATHS.incidents, { schema: { response: { 200: incidentListSchema, 400: errorSchema } } }, async (req, reply) => {
+    cors(req, reply);
     const q = checkListQuery(req.query as Record<string, unknown>, ['unresolved', 'resolved', 'all']);
     if (!q.ok) return sendError(reply, 400, q.message);
     const incidents = pageOfIncidents(allIncidents(ctx), q.value);
@@ -91,7 +95,10 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
   app.get<{ Params: { id: string } }>(
     ADMIN_PATHS.incident,
     { schema: { params: idParams, response: { 200: incidentSchema, 400: errorSchema, 404: errorSchema } } },
-    async (req, reply) => findIncident(ctx, req.params.id) ?? sendError(reply, 404, 'no incident with that id'),
+    async (req, reply) => {
+      cors(req, reply);
+      return findIncident(ctx, req.params.id) ?? sendError(reply, 404, 'no incident with that id');
+    },
   );
 
   app.post(ADMIN_PATHS.maintenances, { ...write, schema: { response: { 201: windowSchema, ...errors } } }, async (req, reply) => {
@@ -119,6 +126,7 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminRouteOptions)
   };
 
   app.get(ADMIN_PATHS.maintenances, { schema: { response: { 200: windowListSchema, 400: errorSchema } } }, async (req, reply) => {
+    cors(req, reply);
     const state = (req.query as Record<string, unknown>).state ?? 'all';
     if (state !== 'all' && state !== 'upcoming' && state !== 'active' && state !== 'completed') {
       return sendError(reply, 400, 'state: is not one of upcoming, active, completed, all');

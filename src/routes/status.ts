@@ -12,6 +12,7 @@
 import compress from '@fastify/compress';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteOptions } from '../context';
+import { corsFor } from '../http/cors';
 import { errorSchema, sendError } from '../http/errors';
 import { buildStatusBody, MAX_INCIDENT_LIMIT, type StatusBody, visibleChecks } from '../status/page/body';
 import { createBroadcaster, sseEvent } from '../status/page/broadcast';
@@ -50,19 +51,6 @@ const listQuery = {
   },
 } as const;
 type ListQuery = { limit?: number; before?: string; fragment?: string };
-
-/** `server.corsOrigins` as a predicate; "*" allows any origin. */
-function corsFor(origins: readonly string[]) {
-  const any = origins.includes('*');
-  const allowed = new Set(origins);
-  return (req: FastifyRequest, reply: FastifyReply): boolean => {
-    reply.header('vary', 'Origin');
-    const origin = req.headers.origin;
-    if (typeof origin !== 'string' || !(any || allowed.has(origin))) return false;
-    reply.header('access-control-allow-origin', any ? '*' : origin);
-    return true;
-  };
-}
 
 export async function statusRoutes(app: FastifyInstance, opts: StatusRouteOptions) {
   const { ctx, probePaths } = opts;

@@ -240,3 +240,21 @@ t.test('statusPage.enabled=false: the operator API, v2, feeds and badges answer 
   }
   t.equal((await h.app.inject({ method: 'POST', url: '/api/status/incidents', payload: incident, headers: AUTH })).statusCode, 404);
 });
+
+t.test('the public reads carry CORS for corsOrigins only, like /api/status', async (t) => {
+  const { h } = await startOperatorApp(t, { server: `{ adminToken: ${TOKEN}, corsOrigins: ["https://status.example.com"] }` });
+  const created = await h.app.inject({ method: 'POST', url: '/api/status/incidents', payload: incident, headers: AUTH });
+  t.equal(created.statusCode, 201);
+  const reads = ['/api/status/incidents', `/api/status/incidents/${created.json().id}`, '/api/status/maintenances'];
+  for (const url of reads) {
+    const allowed = await h.app.inject({ url, headers: { origin: 'https://status.example.com' } });
+    t.equal(allowed.statusCode, 200, url);
+    t.equal(allowed.headers['access-control-allow-origin'], 'https://status.example.com', `${url}: the configured origin`);
+    t.match(allowed.headers.vary, /Origin/, `${url}: Vary: Origin`);
+    const other = await h.app.inject({ url, headers: { origin: 'https://evil.example.net' } });
+    t.notOk(other.headers['access-control-allow-origin'], `${url}: any other origin gets none`);
+    t.match(other.headers.vary, /Origin/);
+  }
+  const write = await h.app.inject({ method: 'POST', url: '/api/status/incidents', payload: incident, headers: { ...AUTH, origin: 'https://status.example.com' } });
+  t.notOk(write.headers['access-control-allow-origin'], 'writes are not shared across origins');
+});
