@@ -14,7 +14,9 @@
  *   probes count as what was served (up), and no incident opens.
  *
  * So uptime and incidents tell the same story. A probe inside a maintenance
- * window counts as `maintenance` (neither up nor down) and opens no incident.
+ * window counts as `maintenance` (neither up nor down) and opens no incident;
+ * a check still down when its window ends opens its incident at its first
+ * probe after the window (the outage did not end with the maintenance).
  * Probes are recorded only by the process that made them; incidents only on
  * changes this process decided (in a cluster, one member per check).
  */
@@ -47,11 +49,18 @@ export function feedHistory(store: ResultStore, history: HistoryStore, opts: Fee
   const now = opts.now ?? Date.now;
   const inMaintenance = opts.inMaintenance ?? (() => false);
   const held = new Map<string, Held[]>();
+  /** Checks whose turn for the worse fell inside a window, with what they were served as before it. */
+  const deferred = new Map<string, CheckStatus>();
 
   const record = (name: string, status: CheckStatus | ProbeStatus, checkedAt: number, durationMs: number) =>
     history.record(name, { status: inMaintenance(name, checkedAt) ? 'maintenance' : status, durationMs, checkedAt });
 
   const offResult = store.onResult((name, result, state) => {
+    const before = deferred.get(name);
+    if (before !== undefined && !inMaintenance(name, result.checkedAt)) {
+      deferred.delete(name);
+      if (state.status !== 'ok') history.statusChanged(name, before, state.status, result.checkedAt);
+    }
     const list = held.get(name);
     if (isUp(result.status) !== isUp(state.status)) {
       const entry = { status: result.status, served: state.status, checkedAt: result.checkedAt, durationMs: result.durationMs };
@@ -76,7 +85,11 @@ export function feedHistory(store: ResultStore, history: HistoryStore, opts: Fee
   const offChange = store.onStatusChange((prev, next, meta) => {
     if (!meta.decided) return;
     const at = held.get(next.name)?.[0]?.checkedAt ?? next.checkedAt ?? now();
-    if (next.status !== 'ok' && inMaintenance(next.name, at)) return;
+    if (next.status !== 'ok' && inMaintenance(next.name, at)) {
+      if (!deferred.has(next.name)) deferred.set(next.name, prev.status);
+      return;
+    }
+    deferred.delete(next.name);
     history.statusChanged(next.name, prev.status, next.status, at);
   });
   return () => {

@@ -41,6 +41,9 @@ const cases: Case[] = [
   { name: 'a check flapping ok and degraded every probe for 30 s and more is one incident', probes: 'odododododododododododododododo', incidents: [['degraded', 1, 30]], uptime: 100 },
   { name: 'degraded escalated to error is one incident, with the worst status', failureThreshold: 1, probes: 'oddxxo', incidents: [['error', 1, 5]], uptime: 66.67 },
   { name: 'failures inside a maintenance window count neither against uptime nor as an incident', failureThreshold: 1, probes: 'ooxxxoo', incidents: [], uptime: 100, maintenance: [2, 5] },
+  { name: 'a check still failing when its window ends opens its incident at its first probe after the window', failureThreshold: 1, probes: 'ooxxxxxoo', incidents: [['error', 5, 7]], uptime: 66.67, maintenance: [2, 5] },
+  { name: 'a check that turned degraded inside its window and is still degraded after it is an incident too', failureThreshold: 1, probes: 'oodddddoo', incidents: [['degraded', 5, 7]], uptime: 100, maintenance: [2, 5] },
+  { name: 'a check that failed and recovered inside its window opens nothing after it', failureThreshold: 1, probes: 'ooxxoooo', incidents: [], uptime: 100, maintenance: [2, 6] },
 ];
 
 const STATUS: Record<string, ProbeStatus> = { x: 'error', o: 'ok', d: 'degraded' };
