@@ -9,11 +9,10 @@
 //   npm run build && node bench/hotpath.mjs      (ROUTES=detailed,readiness,liveness,summary ROUNDS=5 SECONDS=5 CONNECTIONS=10 CHECKS=12)
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cpuMs, freePort, median, root, serviceEnv, start, stop } from './lib.mjs';
+import { cpuMs, median, root, startBare, startSteadyService, stop, tcpChecksConfig } from './lib.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 5);
@@ -36,24 +35,8 @@ try {
 
 async function round(name, configFile, dir) {
   const route = ROUTES[name];
-  const [appPort, barePort] = await Promise.all([freePort(), freePort()]);
-  const url = `http://127.0.0.1:${appPort}${route.path}`;
-  const app = await start(0, [path.join(root, 'dist/cli.js'), 'serve', '--config', configFile], serviceEnv(appPort), url);
-  // Every check's first result first, so each route's body is the steady-state one (200, not "starting").
-  while ((await fetch(`http://127.0.0.1:${appPort}/api/health/readiness`)).status !== 200) await new Promise((r) => setTimeout(r, 50));
-  let res;
-  for (;;) {
-    res = await fetch(url);
-    const text = await res.text();
-    if (!text.includes('"unknown"') && !text.includes('starting')) {
-      writeFileSync(path.join(dir, 'body.json'), text);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const bodyFile = path.join(dir, 'body.json');
-  const bareUrl = `http://127.0.0.1:${barePort}${route.path}`;
-  const bare = await start(0, [path.join(root, 'bench/bare-server.mjs'), bodyFile, String(barePort), route.path, String(res.status)], {}, bareUrl);
+  const { child: app, url, status, text } = await startSteadyService(path.join(root, 'dist'), configFile, route.path);
+  const { child: bare, url: bareUrl } = await startBare(dir, route.path, status, text);
   const before = { app: cpuMs(app.pid), bare: cpuMs(bare.pid) };
   const [a, b] = await Promise.all([
     autocannon({ url, connections: CONNECTIONS, duration: SECONDS }),
@@ -72,13 +55,7 @@ async function round(name, configFile, dir) {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ha-bench-'));
-  // Real dependencies for the checks: a TCP listener that accepts and closes.
-  const peer = net.createServer((s) => s.end()).listen(0, '127.0.0.1');
-  await new Promise((r) => peer.once('listening', r));
-  const checks = Array.from({ length: CHECKS }, (_, i) => `  - { name: dep-${i}, type: tcp, host: 127.0.0.1, port: ${peer.address().port}, displayName: "Dependency number ${i}", group: Core }`);
-  const configFile = path.join(dir, 'bench.yml');
-  // Default config except the checks (a long interval keeps probes out of the measurement).
-  writeFileSync(configFile, `service: { name: bench, version: 1.0.0, gitSha: a1b2c3d4e5f6 }\ndefaults: { interval: 1h, timeout: 2s }\nchecks:\n${checks.join('\n')}\n`);
+  const { configFile, close } = await tcpChecksConfig(dir, CHECKS);
   console.log(`paired: service and bare Fastify on core 0, autocannon on core 1; ${CONNECTIONS} connections x ${SECONDS} s each, ${ROUNDS} fresh rounds; ${CHECKS} tcp checks; default log level`);
   const summary = [];
   for (const name of chosen) {
@@ -94,7 +71,7 @@ async function main() {
     const target = ROUTES[name].target;
     summary.push(`${ROUTES[name].path.padEnd(24)} median req/s ratio ${ratio.toFixed(2)} (bare CPU/resp over service's: ${cpu.toFixed(2)}), target >= ${target}: ${ratio >= target ? 'pass' : 'FAIL'}`);
   }
-  peer.close();
+  close();
   rmSync(dir, { recursive: true, force: true });
   console.log(`\nservice vs bare Fastify serving the same bytes (higher is better):\n${summary.join('\n')}`);
 }

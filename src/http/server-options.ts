@@ -59,7 +59,7 @@ export function serverOptions(logger: FastifyBaseLogger, lifecycle: RequestLifec
     // Bad percent-encoding and over-long params never reach the error handler: give them the one error shape too.
     frameworkErrors: (err, req, reply) => {
       const status = err.statusCode ?? 400;
-      reply.header('x-request-id', req.id).header('cache-control', 'no-store');
+      // (Its id and no-store headers are set already: Fastify told the lifecycle of the request first.)
       // Fastify's own messages quote the raw path back; ours do not.
       sendError(reply, status, FRAMEWORK_MESSAGES[err.code] ?? errorCode(status));
       // The router failed before Fastify set up its end-of-response report: this answer is the end.
