@@ -7,7 +7,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { HealthContext } from './context';
 import { createHistory, feedHistory } from './status/history';
-import { installErrorHandling, installPressure } from './http/hooks';
+import { installErrorHandling } from './http/hooks';
+import { createPressure } from './http/pressure';
 import { RequestLifecycle } from './http/request-lifecycle';
 import { serverOptions } from './http/server-options';
 import { createLogger } from './observability/logging';
@@ -75,25 +76,31 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   const probePaths = new Set<string>();
   const app = Fastify(serverOptions(log, new RequestLifecycle({ metrics, probePaths, accessLog: accessLogFor(logger) })));
-  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator, cluster };
+  const pressure = createPressure(config.pressure, metrics);
+  const ctx: HealthContext = { config, store, scheduler, metrics, lifecycle: { shuttingDown: false, startedAt: Date.now() }, history, operator, cluster, pressure };
   app.decorate('health', ctx);
 
-  await installPressure(app, config.pressure, metrics);
-  installErrorHandling(app);
+  installErrorHandling(app, pressure);
   const routeOpts = { ctx, probePaths };
+  // What answers from the snapshot in memory, every few seconds per monitor: shedding is decided in
+  // the handler (or never: liveness, /metrics), without under-pressure's per-request hook.
   await app.register(healthRoutes, routeOpts);
   await app.register(probeRoutes, routeOpts);
   await app.register(metricsRoutes, routeOpts);
-  await app.register(statusRoutes, routeOpts);
-  await app.register(heartbeatRoutes, { ...routeOpts, pings, scrub });
-  await app.register(clusterRoutes, routeOpts);
-  // statusPage.enabled=false: every public status route (and the operator API under /api/status) is a 404.
-  if (config.statusPage.enabled) {
-    await app.register(adminRoutes, { ...routeOpts, operator });
-    await app.register(v2Routes, routeOpts);
-    await app.register(feedRoutes, routeOpts);
-    await app.register(badgeRoutes, routeOpts);
-  }
+  // Everything else is shed by under-pressure's hook, registered in this scope only.
+  await app.register(async (shedding) => {
+    await pressure.install(shedding);
+    await shedding.register(statusRoutes, routeOpts);
+    await shedding.register(heartbeatRoutes, { ...routeOpts, pings, scrub });
+    await shedding.register(clusterRoutes, routeOpts);
+    // statusPage.enabled=false: every public status route (and the operator API under /api/status) is a 404.
+    if (config.statusPage.enabled) {
+      await shedding.register(adminRoutes, { ...routeOpts, operator });
+      await shedding.register(v2Routes, routeOpts);
+      await shedding.register(feedRoutes, routeOpts);
+      await shedding.register(badgeRoutes, routeOpts);
+    }
+  });
 
   app.addHook('onReady', async () => {
     if (config.checks.length === 0) app.log.warn('no dependency checks are configured: set DATABASE_URL, REDIS_URL, S3_BUCKET or BULLMQ_QUEUES, or pass --config');

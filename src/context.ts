@@ -2,6 +2,7 @@ import type { Cluster } from './cluster/cluster';
 import type { HistoryStore } from './status/history/types';
 import type { OperatorStore } from './status/operator/types';
 import type { Metrics } from './observability/metrics';
+import type { Pressure } from './http/pressure';
 import type { Scheduler } from './scheduler/scheduler';
 import type { ResultStore } from './store/store';
 import type { Config } from './types';
@@ -25,6 +26,8 @@ export interface HealthContext {
   readonly history: HistoryStore;
   /** Operator incidents and maintenance windows (CONTRACT §4.7, §5.8), when the operator API is wired; the page renders them. */
   readonly operator?: OperatorStore;
+  /** Load shedding: the routes that answer from memory ask it in their handlers (http/pressure.ts). */
+  readonly pressure: Pressure;
   /** Replicas sharing work and results (CONTRACT §5.6); null standalone. */
   readonly cluster: Cluster | null;
 }

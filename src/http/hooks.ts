@@ -1,32 +1,16 @@
 /**
  * What happens around requests besides their start and end
- * (request-lifecycle.ts): load shedding, 404s and errors. Routes stay thin
- * because of it.
+ * (request-lifecycle.ts) and load shedding (pressure.ts): 404s and errors.
+ * Routes stay thin because of it.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
 import { errorCode, sendError } from './errors';
-import type { Metrics } from '../observability/metrics';
-import type { PressureConfig } from '../types';
-
-/** Sheds requests with 503 + Retry-After over a pressure limit (routes may opt out via `config.pressureHandler`). */
-export async function installPressure(app: FastifyInstance, pressure: PressureConfig, metrics?: Metrics): Promise<void> {
-  await app.register(underPressure, {
-    maxEventLoopDelay: pressure.maxEventLoopDelay,
-    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
-    maxRssBytes: pressure.maxRssBytes,
-    pressureHandler: (req, reply, type) => {
-      req.log.warn({ context: { pressure: type } }, 'request shed: under pressure');
-      metrics?.requestShed(String(type));
-      reply.header('retry-after', '10');
-      sendError(reply, 503, 'service under pressure, retry later');
-    },
-  });
-}
+import type { Pressure } from './pressure';
 
 /** 404s and errors in the one JSON shape; never a stack. Every route must declare a response schema. */
-export function installErrorHandling(app: FastifyInstance): void {
+export function installErrorHandling(app: FastifyInstance, pressure?: Pressure): void {
   app.setNotFoundHandler((req, reply) => {
+    if (pressure?.shed(req, reply)) return;
     sendError(reply, 404, `no route ${req.method} ${req.url.split('?')[0]?.slice(0, 200)}`);
   });
   app.setErrorHandler((err: { statusCode?: number; message?: string; validation?: unknown }, req, reply) => {

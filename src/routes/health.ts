@@ -37,7 +37,7 @@ function sendParts(reply: FastifyReply, parts: readonly Buffer[]) {
 }
 
 export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
-  const { config, store, scheduler } = ctx;
+  const { config, store, scheduler, pressure } = ctx;
   const paths = pathsFor(config);
   const info = config.service;
   const auth = bearerAuth(config.server.detailsToken);
@@ -60,7 +60,8 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
   // with thousands of checks) for every snapshot when nobody reads detailed.
   let summary: { readonly snap: Snapshot; readonly body: Prepared } | null = null;
   probePaths.add(paths.summary);
-  app.get(paths.summary, { schema: { response: { 200: summarySchema, 503: summarySchema } } }, (_req, reply) => {
+  app.get(paths.summary, { schema: { response: { 200: summarySchema, 503: summarySchema } } }, (req, reply) => {
+    if (pressure.shed(req, reply)) return reply;
     const snap = store.snapshot();
     if (summary?.snap !== snap) summary = { snap, body: prepareSummary(snap, info) };
     return reply.code(httpStatusFor(snap)).type(JSON_TYPE).send(summary.body.render(new Date()));
@@ -69,7 +70,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
   app.get(
     paths.detailed,
     { ...guarded, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
-    (req, reply) => sendDetailed(reply, req.headers.accept),
+    (req, reply) => (pressure.shed(req, reply) ? reply : sendDetailed(reply, req.headers.accept)),
   );
 
   app.get<{ Params: { name: string } }>(
@@ -82,6 +83,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
       },
     },
     (req, reply) => {
+      if (pressure.shed(req, reply)) return reply;
       const state = store.get(req.params.name);
       if (!state) return sendError(reply, 404, `no check named ${req.params.name}`);
       return reply.type(JSON_TYPE).send(bodies.check(state));
@@ -92,6 +94,7 @@ export async function healthRoutes(app: FastifyInstance, { ctx, probePaths }: Ro
     paths.refresh,
     { ...guarded, schema: { response: { 200: detailedSchema, 503: detailedSchema, 401: errorSchema } } },
     async (req, reply) => {
+      if (pressure.shed(req, reply)) return reply;
       // Concurrent callers share one run; a check already probing is awaited, not started twice.
       // In a cluster this member probes every check itself (owned or not) and publishes the results,
       // so the answer never waits on an owner or on the database (CONTRACT §5.6).

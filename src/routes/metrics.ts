@@ -8,7 +8,7 @@ export async function metricsRoutes(app: FastifyInstance, { ctx, probePaths }: R
   // Always 200 (Prometheus drops a 503 scrape) and never shed: it is how pressure gets seen.
   app.get(
     path,
-    { config: { pressureHandler: () => undefined }, schema: { response: { 200: { type: 'string' } } } },
+    { schema: { response: { 200: { type: 'string' } } } },
     async (_req, reply) => {
       const body = await ctx.metrics.render();
       return reply.type(ctx.metrics.registry.contentType).send(body);

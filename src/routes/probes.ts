@@ -17,11 +17,8 @@ const NO_EXCLUDE: ReadonlySet<string> = new Set();
 
 const flag = (value: string | undefined) => value !== undefined && !/^(false|0|no)$/i.test(value);
 
-/** Per-route under-pressure override: never shed; the handler decides. */
-const notShed = { pressureHandler: () => undefined };
-
 export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: RouteOptions) {
-  const { config, store, scheduler, lifecycle, cluster } = ctx;
+  const { config, store, scheduler, lifecycle, cluster, pressure } = ctx;
   const paths = pathsFor(config);
   const known = new Set(config.checks.map((c) => c.name));
   probePaths.add(paths.readiness).add(paths.liveness);
@@ -30,7 +27,6 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
   app.get<{ Querystring: ReadinessQuery }>(
     paths.readiness,
     {
-      config: notShed,
       schema: {
         querystring: {
           type: 'object',
@@ -52,7 +48,7 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
         if (unknown.length > 0) return sendError(reply, 400, `exclude names no configured check: ${unknown.join(', ')}`);
       }
       const shuttingDown = lifecycle.shuttingDown;
-      const underPressure = app.isUnderPressure();
+      const underPressure = pressure.underPressure();
       const snap = store.snapshot();
       let result: ReadinessResult;
       // ?self: the replica's own readiness, so the page stays reachable during the outage it reports.
@@ -73,7 +69,7 @@ export async function probeRoutes(app: FastifyInstance, { ctx, probePaths }: Rou
 
   app.get(
     paths.liveness,
-    { config: notShed, schema: { response: { 200: livenessSchema, 503: livenessSchema } } },
+    { schema: { response: { 200: livenessSchema, 503: livenessSchema } } },
     (_req, reply) => {
       const uptime_s = Math.round(process.uptime() * 10) / 10;
       // Only the scheduler's own health counts: a database outage must not get the pod restarted.

@@ -12,7 +12,7 @@ import { eventually, startApp } from '../support/app';
 t.test('under pressure: health routes shed with 503 + Retry-After, liveness and metrics answer, readiness says why', async (t) => {
   const h = await startApp(`pressure: { maxEventLoopDelay: 0, maxHeapUsedBytes: 1, maxRssBytes: 0 }\n`);
   t.teardown(() => h.close());
-  await eventually(() => h.app.isUnderPressure(), 'under pressure');
+  await eventually(() => h.app.health.pressure.underPressure(), 'under pressure');
 
   const shed = await h.app.inject({ url: '/api/health' });
   t.equal(shed.statusCode, 503);
@@ -20,12 +20,27 @@ t.test('under pressure: health routes shed with 503 + Retry-After, liveness and 
   t.same(JSON.parse(shed.body), { error: 'service_unavailable', message: 'service under pressure, retry later', status_code: 503 });
   t.ok(shed.headers['x-request-id'], 'a shed request still has its id');
 
+  // Shed in their handlers (they answer from memory, without under-pressure's hook) and by the hook: the same answer.
+  for (const [method, url] of [
+    ['GET', '/api/health/detailed'],
+    ['GET', '/api/health/checks/anything'],
+    ['POST', '/api/health/refresh'],
+    ['GET', '/no/such/route'],
+    ['GET', '/api/status'],
+    ['GET', '/status'],
+  ] as const) {
+    const res = await h.app.inject({ method, url });
+    t.equal(res.statusCode, 503, `${method} ${url} is shed`);
+    t.equal(res.headers['retry-after'], '10', `${method} ${url} says when to retry`);
+    t.equal(JSON.parse(res.body).error, 'service_unavailable', `${method} ${url} answers the one error shape`);
+  }
+
   const live = await h.app.inject({ url: '/api/health/liveness' });
   t.equal(live.statusCode, 200, 'a busy pod is not a dead pod: liveness is never shed');
   const metrics = await h.app.inject({ url: '/metrics' });
   t.equal(metrics.statusCode, 200, 'the scrape is how pressure is seen');
   t.match(metrics.body, /http_requests_total\{method="GET",route="\/api\/health",status_code="503"\} 1/);
-  t.match(metrics.body, /^http_requests_shed_total\{reason="heapUsedBytes"\} 1$/m, 'shedding has its own counter: a 503 alone cannot tell it from an outage');
+  t.match(metrics.body, /^http_requests_shed_total\{reason="heapUsedBytes"\} 7$/m, 'shedding has its own counter: a 503 alone cannot tell it from an outage');
 
   const ready = await h.app.inject({ url: '/api/health/readiness' });
   t.equal(ready.statusCode, 503);
@@ -36,7 +51,7 @@ t.test('under pressure: health routes shed with 503 + Retry-After, liveness and 
 t.test('pressure limits of 0 are off', async (t) => {
   const h = await startApp(`pressure: { maxEventLoopDelay: 0, maxHeapUsedBytes: 0, maxRssBytes: 0 }\n`);
   t.teardown(() => h.close());
-  t.equal(h.app.isUnderPressure(), false);
+  t.equal(h.app.health.pressure.underPressure(), false);
   t.equal((await h.app.inject({ url: '/api/health' })).statusCode, 200);
 });
 

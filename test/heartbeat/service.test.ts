@@ -182,7 +182,7 @@ t.test('memory storage: a restarted service says unknown, never a false error, u
 t.test('under pressure, pings are not shed', async (t) => {
   const h = await startApp(`pressure: { maxEventLoopDelay: 0, maxHeapUsedBytes: 1, maxRssBytes: 0 }\nchecks:\n  - { name: job, type: heartbeat, period: 1h, token: ${TOKEN} }\n`);
   t.teardown(() => h.close());
-  await eventually(() => h.app.isUnderPressure(), 'under pressure');
+  await eventually(() => h.app.health.pressure.underPressure(), 'under pressure');
   t.equal((await h.app.inject({ url: '/api/health' })).statusCode, 503, 'the summary is shed');
   const res = await h.app.inject({ url: `/api/health/heartbeats/job?token=${TOKEN}` });
   t.equal(res.statusCode, 200, 'the ping is taken');
