@@ -21,6 +21,19 @@ t.test('the spliced detailed body equals the one serialised whole, for any numbe
   }
 });
 
+t.test('requests in the same millisecond share one body; the next millisecond gets its own timestamp', async (t) => {
+  const snap = snapshot('ok', [state('db', 'ok')]);
+  const body = prepareDetailed(snap, info);
+  const later = new Date(now.getTime() + 1);
+  t.equal(body.bytes(new Date(now.getTime())), body.bytes(now), 'the same buffer, made once');
+  t.equal(body.render(new Date(now.getTime())), body.render(now));
+  t.equal(JSON.parse(body.bytes(later).toString()).timestamp, later.toISOString(), 'bytes: a new millisecond, a new timestamp');
+  t.equal(JSON.parse(body.render(later)).timestamp, later.toISOString(), 'text: a new millisecond, a new timestamp');
+  t.equal(JSON.parse(body.bytes(now).toString()).timestamp, now.toISOString(), 'and back: never a stale time');
+  t.equal(body.byteLength(), body.bytes(now).length, 'its length is known before it is made');
+  t.equal(body.byteLength(), Buffer.byteLength(body.render(later)));
+});
+
 t.test('a rebuild serialises only the checks whose state changed, and the body shows them', async (t) => {
   const clock = { t: 1_000_000 };
   const names = Array.from({ length: 1000 }, (_, i) => `c${i}`);
