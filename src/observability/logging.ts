@@ -255,7 +255,7 @@ const MAX_PENDING_BYTES = 16 * 1024 * 1024;
  * The process's one stdout destination: written asynchronously, so a request
  * never waits on a slow pipe (a log shipper falling behind). The access lines,
  * nearly all of what is written, arrive in batches (access-log.ts): an
- * asynchronous write costs about 28 µs of CPU here whatever its size.
+ * asynchronous write costs far more than a line, whatever its size.
  * It takes bytes, not text: given text, sonic-boom measures the UTF-8 length
  * of each write and of what it still holds, then encodes it again to write
  * it (for 32 KB batches of access lines, 2% of a detailed request's CPU in
