@@ -7,7 +7,7 @@
  * and scrubbed. A route pattern, a method and a status code come from this
  * service's own vocabulary and cannot hold personal data.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { isoAt, roundMs } from '../units';
 
 /** What the hooks know about a finished request. */
@@ -62,7 +62,8 @@ function atExit(flush: () => void): void {
   exitFlushes.add(flush);
 }
 
-type Stream = { write(s: string): unknown };
+/** A destination taking text, a line per write (a test's stream). */
+export type LineSink = { write(s: string): unknown };
 /** A destination taking bytes (logging.ts's stdout). */
 export type ByteSink = { write(b: Buffer): unknown; flushSync?(): void; sync?: boolean };
 
@@ -118,16 +119,14 @@ function batched(stream: ByteSink): { write(line: string): void } {
   };
 }
 
-/** Called by createLogger: lines go to `bytes` in batches, else to the logger's own stream, at the logger's current level. */
+/** Called by createLogger with the logger's own destination: lines go to it at the logger's current level, to bytes in batches. */
 export function registerAccessLog(
   logger: Logger,
   base: { service: string; environment: string },
   clean: (s: string) => string,
-  opts: { bytes?: ByteSink } = {},
+  to: { readonly bytes: ByteSink } | { readonly lines: LineSink },
 ): void {
-  const stream = (logger as unknown as Record<symbol, Stream>)[pino.symbols.streamSym];
-  if (!stream) return;
-  const out = opts.bytes ? batched(opts.bytes) : stream;
+  const out = 'bytes' in to ? batched(to.bytes) : to.lines;
   const fixed = `"service":${JSON.stringify(base.service)},"environment":${JSON.stringify(base.environment)},"message":"request completed"`;
   const agents = new Map<string, string>();
   const agent = (ua: string): string => {

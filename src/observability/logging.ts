@@ -232,19 +232,17 @@ export function loggerOptions(opts: LogOptions): LoggerOptions & { stream?: Dest
  */
 export function createLogger(opts: LogOptions): Logger {
   const { stream, ...options } = loggerOptions(opts);
-  const out = stream === undefined ? stdout() : null;
-  const logger = pino(options, stream ?? textInto(out!));
   // A caller's own destination (a test's stream) sees each line as it is written; stdout gets them encoded, in batches.
-  registerAccessLog(logger, { service: opts.service, environment: opts.environment }, cleanerOf(opts), out ? { bytes: out } : {});
+  const to = stream ? { lines: stream } : { bytes: stdout() };
+  const logger = pino(options, 'lines' in to ? to.lines : textInto(to.bytes));
+  registerAccessLog(logger, { service: opts.service, environment: opts.environment }, cleanerOf(opts), to);
   if (parseLogLevel(opts.level) === null) {
     logger.warn({ log_level: opts.level }, 'LOG_LEVEL is not one of debug, info, warn, error; logging at info');
   }
   return logger;
 }
 
-/** sonic-boom in buffer mode (its types know only text). */
-type Destination = ByteSink & { write(b: Buffer): boolean };
-let stdoutDestination: Destination | null = null;
+let stdoutDestination: ByteSink | null = null;
 
 /** A write may carry this much (sonic-boom's default is 16 KB; the access writer hands on 128 KB batches). */
 const MAX_WRITE_BYTES = 256 * 1024;
@@ -266,19 +264,20 @@ const MAX_PENDING_BYTES = 16 * 1024 * 1024;
  * last lines before an exit are kept and a closed pipe is no crash
  * (test/observability/access-log.test.ts). One per process, as stdout is.
  */
-function stdout(): Destination {
+function stdout(): ByteSink {
   stdoutDestination ??= pino.destination({
     fd: 1,
     sync: false,
     maxWrite: MAX_WRITE_BYTES,
     maxLength: MAX_PENDING_BYTES,
     contentMode: 'buffer',
-  }) as unknown as Destination;
+    // (sonic-boom's types know only text; in buffer mode it takes Buffers.)
+  }) as unknown as ByteSink;
   return stdoutDestination;
 }
 
 /** pino's side of the byte destination: its (few) lines are encoded on the way in. */
-function textInto(out: Destination): DestinationStream {
+function textInto(out: ByteSink): DestinationStream {
   return {
     // Looked up on each line: pino replaces the destination's write with a no-op on EPIPE.
     write: (line: string) => out.write(Buffer.from(line)),
