@@ -10,7 +10,7 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { BullmqCheckConfig, Checker, CheckDeps, Outcome } from '../types';
-import { classifyError } from './errors';
+import { classifyRedisError, isClosedError, isConnectionLost } from './redis-errors';
 import { addSample, growingForMs, type Sample } from './bullmq-trend';
 import { judgeQueues, type JobState, type QueueReport } from './bullmq-judge';
 import { TIMED_OUT } from './abortable';
@@ -56,7 +56,7 @@ export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): C
     queues = new Map(
       config.queues.map((name) => {
         const q = new Queue(name, { connection: client, prefix: config.prefix });
-        q.on('error', (err) => deps.logger.debug({ reason: classifyError(err).error }, 'bullmq queue error'));
+        q.on('error', (err) => deps.logger.debug({ reason: classifyRedisError(err).error }, 'bullmq queue error'));
         return [name, q];
       }),
     );
@@ -113,16 +113,46 @@ export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): C
   }
 
   async function probe(signal: AbortSignal): Promise<Outcome> {
+    const reused = client.status === 'ready';
+    const first = await probeOnce(signal);
+    // The kept connection died just before the probe (a Redis restart) and ioredis had not
+    // noticed yet: that says nothing about Redis now, so connect again once and report that.
+    if (!first.lost || !reused || signal.aborted) return first.outcome;
+    deps.logger.debug('kept bullmq connection was lost, probing on a new one');
+    // ioredis may still say 'ready' for a socket that can no longer be written: close it for good first.
+    await closeConnection(signal);
+    return (await probeOnce(signal)).outcome;
+  }
+
+  /** Resolves once the connection has ended (or the probe is aborted), so the next connect starts afresh. */
+  function closeConnection(signal: AbortSignal): Promise<void> {
+    if (client.status === 'end' || client.status === 'wait') return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        client.off('end', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      client.on('end', done);
+      signal.addEventListener('abort', done, { once: true });
+      client.disconnect();
+    });
+  }
+
+  async function probeOnce(signal: AbortSignal): Promise<{ outcome: Outcome; lost?: boolean }> {
     const notReady = await waitForReady(signal);
-    if (notReady) return notReady;
+    if (notReady) return { outcome: notReady };
     try {
       const now = Date.now();
       const open = openQueues();
       const reports = await Promise.all(config.queues.map(async (name) => [name, await readQueue(name, open.get(name)!, now)] as const));
-      return judgeQueues(config, Object.fromEntries(reports));
+      return { outcome: judgeQueues(config, Object.fromEntries(reports)) };
     } catch (err) {
       await dropQueues();
-      return { status: 'error', ...classifyError(err) };
+      // "Connection is closed" says only that; the socket's own error (if any) came as an 'error' event.
+      const cause = isClosedError(err) && lastError !== null ? lastError : err;
+      const outcome: Outcome = { status: 'error', ...classifyRedisError(cause) };
+      return { outcome, lost: isConnectionLost(err) };
     }
   }
 
@@ -138,7 +168,7 @@ export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): C
       };
       const onReady = () => done(null);
       // The first 'end' may be the previous connection finishing its close: connect after it.
-      const onEnd = () => (attempted ? done({ status: 'error', ...classifyError(lastError ?? new Error('connection closed')) }) : attempt());
+      const onEnd = () => (attempted ? done({ status: 'error', ...classifyRedisError(lastError ?? new Error('connection closed')) }) : attempt());
       const onAbort = () => {
         // Drop the half-open socket now; the next probe starts a fresh connection.
         client.disconnect();

@@ -9,7 +9,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Checker, CheckDeps, Details, Outcome, RedisCheckConfig } from '../types';
-import { classifyError, type Classified } from './errors';
+import { classifyRedisError, isClosedError, isConnectionLost } from './redis-errors';
 import { Aborted, abortable, TIMED_OUT } from './abortable';
 import { createPhases } from './phases';
 
@@ -53,7 +53,7 @@ export function createRedisCheck(config: RedisCheckConfig, deps: CheckDeps): Che
     });
     c.on('error', (err: unknown) => {
       if (c === client) lastError = err;
-      logger.debug({ reason: classify(err).error }, 'redis connection error');
+      logger.debug({ reason: classifyRedisError(err).error }, 'redis connection error');
     });
     return c;
   }
@@ -119,7 +119,7 @@ export function createRedisCheck(config: RedisCheckConfig, deps: CheckDeps): Che
         drop();
         if (err instanceof Aborted) return TIMED_OUT;
         if (err instanceof Unexpected) return { status: 'error', errorKind: 'assertion', error: err.message };
-        return { status: 'error', ...classify(cause) };
+        return { status: 'error', ...classifyRedisError(cause) };
       }
     },
     async close() {
@@ -135,25 +135,6 @@ export function createRedisCheck(config: RedisCheckConfig, deps: CheckDeps): Che
       c.stream?.destroy();
     },
   };
-}
-
-/** Redis-specific reply errors first, then the shared classification. */
-function classify(err: unknown): Classified {
-  const msg = err instanceof Error ? err.message : '';
-  if (/^LOADING\b/.test(msg)) return { errorKind: 'other', error: 'server is loading its dataset' };
-  if (/^MASTERDOWN\b/.test(msg)) return { errorKind: 'other', error: 'replica has lost its master' };
-  // Something answered, but not in RESP (an HTTP server on the port, a TLS-only proxy): the peer is wrong.
-  if (/Unknown RESP type|Protocol error|ERR Protocol/i.test(msg)) return { errorKind: 'assertion', error: 'peer is not speaking the Redis protocol' };
-  return classifyError(err);
-}
-
-function isClosedError(err: unknown): boolean {
-  return err instanceof Error && /Connection is closed|Stream isn't writeable/i.test(err.message);
-}
-
-function isConnectionLost(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return isClosedError(err) || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** `INFO` text -> flat key/value map (section headers and blank lines skipped). */

@@ -125,23 +125,26 @@ t.test('queue state from a real Queue and Worker', async (t) => {
   });
 });
 
-t.test('Redis stopped: a fast refused error; restarted: the same checker is ok again', async (t) => {
+t.test('Redis stopped: a fast refused error, never a stale-connection one; restarted: the same checker is ok again', async (t) => {
   const redis = await startRedis();
   t.teardown(() => redis.destroy());
   const check = createBullmqCheck(bullConfig(redis.url, { minWorkers: 0 }), { logger });
   t.teardown(() => check.close());
-  t.equal((await run(check)).status, 'ok');
-  await redis.stop();
-  const started = Date.now();
-  t.match(await run(check), { status: 'error', errorKind: 'refused', error: 'connection refused' });
-  t.ok(Date.now() - started < 2500, 'fails fast, not after retries');
-  await redis.start();
-  let out: Outcome | null = null;
-  for (let i = 0; i < 40 && out?.status !== 'ok'; i++) {
-    out = await run(check);
-    if (out.status !== 'ok') await new Promise((r) => setTimeout(r, 100));
+  // The kept connection is closed by the server a moment before the probe: a race that
+  // a single try lost in 2 of 4 runs of this test with "Stream isn't writeable" (kind other, not refused).
+  for (let cycle = 1; cycle <= 10; cycle++) {
+    let out: Outcome | null = null;
+    for (let i = 0; i < 40 && out?.status !== 'ok'; i++) {
+      out = await run(check);
+      if (out.status !== 'ok') await new Promise((r) => setTimeout(r, 100));
+    }
+    t.equal(out?.status, 'ok', `cycle ${cycle}: ok${cycle > 1 ? ' again without a new checker' : ''}`);
+    await redis.stop();
+    const started = Date.now();
+    t.match(await run(check), { status: 'error', errorKind: 'refused', error: 'connection refused' }, `cycle ${cycle}: refused`);
+    t.ok(Date.now() - started < 2500, `cycle ${cycle}: fails fast, not after retries`);
+    await redis.start();
   }
-  t.equal(out?.status, 'ok', 'back to ok without a new checker');
 });
 
 t.test('Redis down when the checker is created: refused, then ok once it starts', async (t) => {
