@@ -27,7 +27,7 @@ const reader = setInterval(() => {
   fetch(url).then((r) => r.text()).then(() => reads++, () => readErrors++);
 }, 200);
 
-console.log(`soak: ${CHECKS} checks (half TCP, half HTTP) at 1 s, ${MINUTES} min, sample every ${SAMPLE_MS / 1000} s; shared 2-core machine (7 other helpers at work)`);
+console.log(`soak: ${CHECKS} checks (half TCP, half HTTP) at 1 s, ${MINUTES} min, sample every ${SAMPLE_MS / 1000} s; shared 2-core machine: the growth after warm-up is what counts`);
 console.log('  min     rss MB   fds   probes run');
 const samples = [];
 const started = Date.now();
