@@ -19,6 +19,14 @@
  * probe after the window (the outage did not end with the maintenance).
  * Probes are recorded only by the process that made them; incidents only on
  * changes this process decided (in a cluster, one member per check).
+ *
+ * That last rule is kept as an invariant, not as memory: at the first probe
+ * of a down streak that this process decides outside maintenance, a check
+ * served down with no open incident gets one, opened at that probe. This is
+ * how a window's end opens the incident its outage deserves, and it holds
+ * when a new owner took the check over during the window (no memory of the
+ * old owner's is needed) or an owner died before writing the incident. The
+ * shared store keeps one open incident per check, so a second opener joins.
  */
 import type { ResultStore } from '../../store/store';
 import type { CheckStatus, ProbeStatus } from '../../types';
@@ -43,23 +51,25 @@ interface Held {
 const MAX_HELD = 100;
 
 const isUp = (s: CheckStatus | ProbeStatus) => s !== 'error';
+/** What opens an incident (unknown neither opens nor closes one). */
+const isDown = (s: CheckStatus) => s === 'error' || s === 'degraded';
 
 /** Feeds `history` from `store`. Returns an unsubscribe function. */
 export function feedHistory(store: ResultStore, history: HistoryStore, opts: FeedOptions = {}): () => void {
   const now = opts.now ?? Date.now;
   const inMaintenance = opts.inMaintenance ?? (() => false);
   const held = new Map<string, Held[]>();
-  /** Checks whose turn for the worse fell inside a window, with what they were served as before it. */
-  const deferred = new Map<string, CheckStatus>();
+  /** Checks served down whose incident was looked for since they last were up (once per streak, not per probe). */
+  const judged = new Set<string>();
 
   const record = (name: string, status: CheckStatus | ProbeStatus, checkedAt: number, durationMs: number) =>
     history.record(name, { status: inMaintenance(name, checkedAt) ? 'maintenance' : status, durationMs, checkedAt });
 
   const offResult = store.onResult((name, result, state) => {
-    const before = deferred.get(name);
-    if (before !== undefined && !inMaintenance(name, result.checkedAt)) {
-      deferred.delete(name);
-      if (state.status !== 'ok') history.statusChanged(name, before, state.status, result.checkedAt);
+    if (state.status === 'ok') judged.delete(name);
+    else if (isDown(state.status) && !judged.has(name) && !inMaintenance(name, result.checkedAt)) {
+      judged.add(name);
+      if (!history.hasOpenIncident(name)) history.statusChanged(name, 'ok', state.status, result.checkedAt);
     }
     const list = held.get(name);
     if (isUp(result.status) !== isUp(state.status)) {
@@ -85,11 +95,8 @@ export function feedHistory(store: ResultStore, history: HistoryStore, opts: Fee
   const offChange = store.onStatusChange((prev, next, meta) => {
     if (!meta.decided) return;
     const at = held.get(next.name)?.[0]?.checkedAt ?? next.checkedAt ?? now();
-    if (next.status !== 'ok' && inMaintenance(next.name, at)) {
-      if (!deferred.has(next.name)) deferred.set(next.name, prev.status);
-      return;
-    }
-    deferred.delete(next.name);
+    // A turn for the worse inside a window opens nothing now; the first probe after it does (above).
+    if (next.status !== 'ok' && inMaintenance(next.name, at)) return;
     history.statusChanged(next.name, prev.status, next.status, at);
   });
   return () => {

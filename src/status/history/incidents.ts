@@ -66,6 +66,15 @@ export class IncidentLog {
     this.list = incidents.map((i) => ({ ...i })).sort((a, b) => a.start - b.start);
   }
 
+  /** True while `check` has an ongoing incident. */
+  isOpen(check: string): boolean {
+    for (let k = this.list.length - 1; k >= 0; k -= 1) {
+      const i = this.list[k]!;
+      if (i.check === check && i.end === null) return true;
+    }
+    return false;
+  }
+
   private latestOf(check: string): MutableIncident | undefined {
     for (let k = this.list.length - 1; k >= 0; k -= 1) if (this.list[k]!.check === check) return this.list[k];
     return undefined;

@@ -55,6 +55,7 @@ export function createMemoryHistory(checks: readonly string[], opts: MemoryHisto
     latency: (check) => samples.percentiles(check, now()),
     buckets: (check, count, sizeMs) => readBuckets(ringsOf(check), now(), count, sizeMs),
     incidents: (limit) => log.recent(limit),
+    hasOpenIncident: (check) => log.isOpen(check),
     footprint() {
       let buckets = 0;
       for (const i of index.values()) buckets += rings.size(i);

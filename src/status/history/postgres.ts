@@ -193,6 +193,7 @@ export function createPostgresHistory(opts: PostgresHistoryOptions): HistoryStor
     latency: (check) => samples.percentiles(check, now()),
     buckets: (check, count, sizeMs) => readBuckets(sources(check), now(), count, sizeMs),
     incidents: (limit) => log.recent(limit),
+    hasOpenIncident: (check) => log.isOpen(check),
     async close() {
       if (closed) return;
       closed = true;

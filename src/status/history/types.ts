@@ -84,6 +84,8 @@ export interface HistoryStore {
   buckets(check: string, count: number, sizeMs: number): HistoryBucket[];
   /** Most recent incidents first (ongoing ones included), at most `limit`. */
   incidents(limit: number): Incident[];
+  /** True while `check` has an ongoing incident (as far as this process knows: postgres re-reads every few seconds). */
+  hasOpenIncident(check: string): boolean;
   /** Stops timers and flushes what it can (postgres: bounded). Idempotent. */
   close(): Promise<void>;
 }

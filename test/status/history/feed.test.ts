@@ -28,6 +28,12 @@ interface Case {
   /** Expected 24 h uptime. */
   uptime: number | null;
   maintenance?: [number, number];
+  /**
+   * In a cluster, the check's owner changes before this probe (step): a new
+   * process, serving the old owner's state as adopted, probes from here on
+   * into the same shared history. It knows nothing the old one remembered.
+   */
+  handover?: number;
 }
 
 const cases: Case[] = [
@@ -44,6 +50,9 @@ const cases: Case[] = [
   { name: 'a check still failing when its window ends opens its incident at its first probe after the window', failureThreshold: 1, probes: 'ooxxxxxoo', incidents: [['error', 5, 7]], uptime: 66.67, maintenance: [2, 5] },
   { name: 'a check that turned degraded inside its window and is still degraded after it is an incident too', failureThreshold: 1, probes: 'oodddddoo', incidents: [['degraded', 5, 7]], uptime: 100, maintenance: [2, 5] },
   { name: 'a check that failed and recovered inside its window opens nothing after it', failureThreshold: 1, probes: 'ooxxoooo', incidents: [], uptime: 100, maintenance: [2, 6] },
+  { name: 'a new owner taking over during the window opens the incident after it, as the old owner would have', failureThreshold: 1, probes: 'ooxxxxxoo', incidents: [['error', 5, 7]], uptime: 66.67, maintenance: [2, 5], handover: 4 },
+  { name: 'a new owner taking over a check that is down outside any window joins the open incident, never a second one', failureThreshold: 1, probes: 'ooxxxxoo', incidents: [['error', 2, 6]], uptime: 50, handover: 4 },
+  { name: 'a new owner taking over after the window, once the incident is open, opens no second one', failureThreshold: 1, probes: 'ooxxxxxxoo', incidents: [['error', 5, 8]], uptime: 57.14, maintenance: [2, 5], handover: 7 },
 ];
 
 const STATUS: Record<string, ProbeStatus> = { x: 'error', o: 'ok', d: 'degraded' };
@@ -52,7 +61,7 @@ for (const c of cases) {
   t.test(c.name, async (t) => {
     let clock = T0;
     const config = makeConfig('db', { failureThreshold: c.failureThreshold ?? 2, successThreshold: c.successThreshold ?? 1, interval: 60 * MINUTE });
-    const store = createResultStore([config], { now: () => clock });
+    let store = createResultStore([config], { now: () => clock });
     const history = createMemoryHistory(['db'], { now: () => clock });
     // Steps map to times: a gap adds 6 minutes before the next probe.
     const times: number[] = [];
@@ -65,11 +74,19 @@ for (const c of cases) {
       }
     }
     const window = c.maintenance ? [times[c.maintenance[0]]!, times[c.maintenance[1]]!] : null;
-    feedHistory(store, history, { now: () => clock, inMaintenance: (_check, when) => window !== null && when >= window[0]! && when < window[1]! });
+    const feedOpts = { now: () => clock, inMaintenance: (_check: string, when: number) => window !== null && when >= window[0]! && when < window[1]! };
+    let off = feedHistory(store, history, feedOpts);
     let k = 0;
     for (const ch of c.probes) {
       if (ch === ' ') continue;
       clock = times[k]!;
+      if (k === c.handover) {
+        off();
+        const next = createResultStore([config], { now: () => clock });
+        next.adopt('db', store.get('db')!);
+        store = next;
+        off = feedHistory(store, history, feedOpts);
+      }
       store.record('db', probe(STATUS[ch]!, clock));
       k += 1;
     }

@@ -10,6 +10,9 @@ import { HOUR } from '../../../src/status/history/types';
 import { startBlackhole } from '../../support/blackhole';
 import { startPostgres } from '../../support/postgres';
 import { eventually } from '../../support/app';
+import { feedHistory } from '../../../src/status/history/feed';
+import { createResultStore } from '../../../src/store/store';
+import { makeConfig, probe } from '../../store/make-config';
 
 const silent = { warn: () => undefined, info: () => undefined };
 
@@ -52,6 +55,46 @@ t.test('two replicas add into the same buckets and share one incident; a restart
   t.equal(c.incidents(10)[0]?.end, now, 'closed at once in memory');
   const d = open();
   await eventually(() => d.incidents(10)[0]?.end === now, 'and in PostgreSQL');
+});
+
+t.test('the owner changes during a maintenance window: the new owner opens the incident after it, once', async (t) => {
+  const pg = await startPostgres();
+  t.teardown(() => pg.destroy());
+  const open = () => {
+    const h = createPostgresHistory({ url: pg.url, service: 'svc', checks: ['db'], logger: silent, tickMs: 100 });
+    t.teardown(() => h.close());
+    return h;
+  };
+  const step = 10_000;
+  const base = Date.now() - 10 * step;
+  const at = (k: number) => base + k * step;
+  const inMaintenance = (_check: string, when: number) => when >= at(1) && when < at(3);
+  const config = makeConfig('db', { failureThreshold: 1, interval: 60_000 });
+
+  // The old owner: up, then down inside the window (no incident yet), then it dies.
+  const oldStore = createResultStore([config], { now: () => Date.now() });
+  const oldHistory = open();
+  const offOld = feedHistory(oldStore, oldHistory, { inMaintenance });
+  oldStore.record('db', probe('ok', at(0)));
+  oldStore.record('db', probe('error', at(1)));
+  offOld();
+  await oldHistory.close();
+
+  // The new owner serves the state it adopted from the shared results, and probes from now on.
+  const store = createResultStore([config], { now: () => Date.now() });
+  store.adopt('db', oldStore.get('db')!);
+  const history = open();
+  feedHistory(store, history, { inMaintenance });
+  store.record('db', probe('error', at(2)));
+  t.same(history.incidents(10), [], 'still inside the window: nothing opens');
+  store.record('db', probe('error', at(3)));
+  store.record('db', probe('error', at(4)));
+  const reader = open();
+  const [incident] = await eventually(() => (reader.incidents(10).length > 0 ? reader.incidents(10) : null), 'another replica reads the incident from PostgreSQL');
+  t.same(incident, { check: 'db', status: 'error', start: at(3), end: null }, 'opened at the first probe after the window');
+  store.record('db', probe('ok', at(5)));
+  await eventually(() => reader.incidents(10)[0]?.end === at(5), 'and closed by the recovery');
+  t.equal(reader.incidents(10).length, 1, 'one incident, not one per probe');
 });
 
 t.test('close() writes what is pending', async (t) => {
