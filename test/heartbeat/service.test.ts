@@ -8,6 +8,7 @@ import t from 'tap';
 import { eventually, startApp } from '../support/app';
 import { runCli } from '../support/service';
 import { startService, type RunningService } from './built';
+import { farHour } from '../support/cron';
 
 const TOKEN = 'canary-hb-token-7f3a9';
 const LIMITED_TOKEN = 'canary-hb-limited-55e1';
@@ -20,7 +21,7 @@ pressure: { maxEventLoopDelay: 0 }
 checks:
   - { name: job, type: heartbeat, period: 2s, grace: 1s, token: ${TOKEN} }
   - { name: limited, type: heartbeat, period: 1h, token: ${LIMITED_TOKEN}, rateLimit: 3, critical: false }
-  - { name: nightly, type: heartbeat, schedule: "30 2 * * *", timezone: Europe/Berlin, token: ${TOKEN}x, critical: false }
+  - { name: nightly, type: heartbeat, schedule: "30 ${farHour('Europe/Berlin')} * * *", timezone: Europe/Berlin, token: ${TOKEN}x, critical: false }
   - { name: ledger, type: tcp, host: 127.0.0.1, port: 1, critical: false }
 `;
 

@@ -8,6 +8,7 @@
 import t from 'tap';
 import { startApp } from '../support/app';
 import { AUTH, startOperatorApp, TOKEN } from './admin-support';
+import { farHour } from '../support/cron';
 
 const incident = { title: 'Payments are slow', status: 'investigating', message: 'We are looking into it.' };
 const inHour = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
@@ -192,7 +193,8 @@ t.test('lists: newest first, ?limit, ?before, ?state, ?source; probe incidents i
 
 t.test('maintenance: scheduled, listed, effective at once (detailed entry, metrics, v2), cancelled', async (t) => {
   const { h, get, post } = await startOperatorApp(t, {
-    extra: 'maintenance:\n  - { name: nightly, checks: [down], schedule: "0 3 * * *", duration: 30m, timezone: Europe/Berlin }\n  - { name: hidden-only, checks: [secret-db], schedule: "0 4 * * *", duration: 10m }',
+    // Recurring windows that are never open while the test runs.
+    extra: `maintenance:\n  - { name: nightly, checks: [down], schedule: "0 ${farHour('Europe/Berlin')} * * *", duration: 30m, timezone: Europe/Berlin }\n  - { name: hidden-only, checks: [secret-db], schedule: "0 ${farHour()} * * *", duration: 10m }`,
   });
   const events: Array<{ action: string; dedupe?: string }> = [];
   h.app.health.operator!.onEvent((e) => e.kind === 'maintenance' && events.push({ action: e.action, dedupe: e.dedupe }));

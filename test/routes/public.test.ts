@@ -8,6 +8,7 @@
 import t, { type Test } from 'tap';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AUTH, startOperatorApp } from './admin-support';
+import { farWeekday } from '../support/cron';
 
 const inHour = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
 const keys = (o: object) => Object.keys(o).sort();
@@ -20,7 +21,7 @@ const XSS = 'Root cause: </content><script>alert(1)</script> ]]> & "quotes"';
 
 async function setup(t: Test) {
   const harness = await startOperatorApp(t, {
-    extra: '  - { name: escaped, type: tcp, host: 127.0.0.1, port: 9, displayName: "R&D <api>", critical: false }\nmaintenance:\n  - { name: weekly, checks: [soft], schedule: "0 4 * * SUN", duration: 1h }',
+    extra: `  - { name: escaped, type: tcp, host: 127.0.0.1, port: 9, displayName: "R&D <api>", critical: false }\nmaintenance:\n  - { name: weekly, checks: [soft], schedule: "0 4 * * ${farWeekday()}", duration: 1h }`,
   });
   const { post } = harness;
   const created = (await post('/api/status/incidents', { title: 'Checkout <errors>', status: 'investigating', impact: 'minor', components: ['up', 'secret-db'], message: XSS })).json();
