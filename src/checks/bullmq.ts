@@ -10,7 +10,7 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { BullmqCheckConfig, Checker, CheckDeps, Outcome } from '../types';
-import { classifyRedisError, isClosedError, isConnectionLost } from './redis-errors';
+import { classifyRedisError, classifyRedisFailure, isConnectionLost } from './redis-errors';
 import { addSample, growingForMs, type Sample } from './bullmq-trend';
 import { judgeQueues, type JobState, type QueueReport } from './bullmq-judge';
 import { TIMED_OUT } from './abortable';
@@ -149,9 +149,7 @@ export function createBullmqCheck(config: BullmqCheckConfig, deps: CheckDeps): C
       return { outcome: judgeQueues(config, Object.fromEntries(reports)) };
     } catch (err) {
       await dropQueues();
-      // "Connection is closed" says only that; the socket's own error (if any) came as an 'error' event.
-      const cause = isClosedError(err) && lastError !== null ? lastError : err;
-      const outcome: Outcome = { status: 'error', ...classifyRedisError(cause) };
+      const outcome: Outcome = { status: 'error', ...classifyRedisFailure(err, lastError) };
       return { outcome, lost: isConnectionLost(err) };
     }
   }

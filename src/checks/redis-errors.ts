@@ -18,6 +18,15 @@ export function classifyRedisError(err: unknown): Classified {
   return classifyError(err);
 }
 
+/**
+ * What a failed command says, given the connection's last 'error' event:
+ * "Connection is closed" says only that, so the socket's own error (a refusal,
+ * a reset), when there was one, is what is classified.
+ */
+export function classifyRedisFailure(err: unknown, lastConnectionError: unknown): Classified {
+  return classifyRedisError(isClosedError(err) && lastConnectionError !== null ? lastConnectionError : err);
+}
+
 /** ioredis's own words for a command on a connection that has closed: the socket error, if any, came as an 'error' event. */
 export function isClosedError(err: unknown): boolean {
   return err instanceof Error && /Connection is closed|Stream isn't writeable/i.test(err.message);

@@ -9,7 +9,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Checker, CheckDeps, Details, Outcome, RedisCheckConfig } from '../types';
-import { classifyRedisError, isClosedError, isConnectionLost } from './redis-errors';
+import { classifyRedisError, classifyRedisFailure, isConnectionLost } from './redis-errors';
 import { Aborted, abortable, TIMED_OUT } from './abortable';
 import { createPhases } from './phases';
 
@@ -115,11 +115,11 @@ export function createRedisCheck(config: RedisCheckConfig, deps: CheckDeps): Che
       try {
         return { status: 'ok', details: await probe(AbortSignal.any([signal, closing.signal])) };
       } catch (err) {
-        const cause = isClosedError(err) && lastError !== null ? lastError : err;
+        const failure = classifyRedisFailure(err, lastError);
         drop();
         if (err instanceof Aborted) return TIMED_OUT;
         if (err instanceof Unexpected) return { status: 'error', errorKind: 'assertion', error: err.message };
-        return { status: 'error', ...classifyRedisError(cause) };
+        return { status: 'error', ...failure };
       }
     },
     async close() {

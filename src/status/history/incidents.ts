@@ -42,7 +42,7 @@ export class IncidentLog {
   private list: MutableIncident[] = [];
 
   apply(op: IncidentOp): void {
-    const open = this.list.find((i) => i.check === op.check && i.end === null);
+    const open = this.openOf(op.check);
     if (op.kind === 'close') {
       if (open) open.end = Math.max(op.at, open.start);
       return;
@@ -68,11 +68,11 @@ export class IncidentLog {
 
   /** True while `check` has an ongoing incident. */
   isOpen(check: string): boolean {
-    for (let k = this.list.length - 1; k >= 0; k -= 1) {
-      const i = this.list[k]!;
-      if (i.check === check && i.end === null) return true;
-    }
-    return false;
+    return this.openOf(check) !== undefined;
+  }
+
+  private openOf(check: string): MutableIncident | undefined {
+    return this.list.find((i) => i.check === check && i.end === null);
   }
 
   private latestOf(check: string): MutableIncident | undefined {
